@@ -1,0 +1,40 @@
+"""Settings from `IEP_*` environment variables only; secrets never live in code or images."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IEP_", extra="ignore")
+
+    database_url: str | None = Field(
+        None, description="PostgreSQL DSN; unset in embedded mode starts a local server")
+    kafka_bootstrap: str | None = Field(
+        None, description="Kafka bootstrap servers; unset in embedded mode starts a local broker")
+    kafka_idempotence: bool = Field(
+        False, description="Idempotent producer; turn on for Apache Kafka (Tansu lacks it)")
+    topic_prefix: str = Field("", description="Prepended to every topic name (test isolation)")
+    schema_prefix: str = Field("", description="Prepended to every service schema name")
+    services: str = Field("", description="Comma-separated services to run; empty runs all")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    data_dir: Path = Field(Path(".iep-data"), description="Embedded mode's data folder")
+    log_level: str = "INFO"
+    relay_poll_seconds: float = 1.0
+    relay_batch_size: int = 500
+    consumer_session_timeout_seconds: float = 10.0
+    timer_poll_seconds: float = 5.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def topic_for(service: str, prefix: str = "") -> str:
+    return f"{prefix}iep.{service}.events"

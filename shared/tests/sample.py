@@ -1,8 +1,19 @@
-"""A tiny aggregate for exercising the kernel: a counter per student."""
+"""A tiny service for exercising the kernel: a counter per student, capped at a limit."""
 
-from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from iep_kernel.auth import Permissions, Principal
+from iep_kernel.decider import CommandHandler, CommandResult, Decider, IllegalTransition, NotFound
 from iep_kernel.events import Event, EventRegistry
+from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
+from iep_kernel.runtime import ServiceRuntime
+from iep_kernel.service import ServiceSpec
 
 registry = EventRegistry("sample")
 
@@ -22,3 +33,99 @@ class CounterIncremented(Event):
 @registry.upcaster("CounterIncremented", from_version=1)
 def _reason_added(data: dict) -> dict:
     return {**data, "reason": "not recorded"}
+
+
+@dataclass(frozen=True)
+class Counter:
+    student_id: str = ""
+    total: int = 0
+    opened: bool = False
+
+
+@dataclass(frozen=True)
+class OpenCounter:
+    student_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Increment:
+    by: int
+    reason: str
+
+
+LIMIT = 10
+
+
+def decide(command: OpenCounter | Increment, state: Counter) -> list[Event]:
+    if isinstance(command, OpenCounter):
+        return [CounterOpened(student_id=command.student_id, label=command.label)]
+    if not state.opened:
+        raise NotFound("no such counter")
+    if state.total + command.by > LIMIT:
+        raise IllegalTransition(
+            f"the counter is at {state.total} and may not pass {LIMIT}; "
+            f"add at most {LIMIT - state.total}")
+    return [CounterIncremented(student_id=state.student_id, by=command.by,
+                               reason=command.reason)]
+
+
+def evolve(state: Counter, event: Event) -> Counter:
+    if isinstance(event, CounterOpened):
+        return Counter(student_id=event.student_id, opened=True)
+    if isinstance(event, CounterIncremented):
+        return replace(state, total=state.total + event.by)
+    return state
+
+
+counter = Decider(Counter, evolve, decide)
+permit = Permissions("sample")
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of("sample"))]
+Commands = commands_of("sample")
+router = APIRouter(prefix="/api/sample", tags=["sample"], responses=COMMAND_RESPONSES)
+
+
+class OpenRequest(BaseModel):
+    student_id: str = Field(min_length=1)
+    label: str = Field(min_length=1, max_length=20)
+
+
+class IncrementRequest(BaseModel):
+    by: int = Field(gt=0)
+    reason: str
+
+
+class CounterView(BaseModel):
+    counter_id: str
+    total: int
+    position: int = 0
+
+
+def view(result: CommandResult[Counter]) -> CounterView:
+    return CounterView(counter_id=result.stream_id.removeprefix("counter-"),
+                       total=result.state.total)
+
+
+@router.post("/counters", status_code=201)
+async def open_counter(body: OpenRequest, commands: Commands, runtime: Runtime,
+                       who: Annotated[Principal, permit("open_counter", "case_manager")],
+                       ) -> CounterView:
+    """Open a counter."""
+    stream = f"counter-{uuid.uuid4()}"
+    return await commands.execute(CommandHandler(runtime.store, counter), stream,
+                                  OpenCounter(body.student_id, body.label), who, view,
+                                  status_code=201)  # type: ignore[return-value]
+
+
+@router.post("/counters/{counter_id}/increments")
+async def increment(counter_id: str, body: IncrementRequest, commands: Commands,
+                    runtime: Runtime,
+                    who: Annotated[Principal, permit("increment", "case_manager", "teacher")],
+                    ) -> CounterView:
+    """Add to a counter."""
+    return await commands.execute(CommandHandler(runtime.store, counter),
+                                  f"counter-{counter_id}", Increment(body.by, body.reason), who,
+                                  view)  # type: ignore[return-value]
+
+
+service = ServiceSpec(name="sample", registry=registry, router=router)

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from iep_kernel.clock import Clock
 from iep_kernel.db import create_pool
 from iep_kernel.events import EventRegistry
 from iep_kernel.migrations import migrate
+from iep_kernel.service import ServiceSpec
 from iep_kernel.store import EventStore
 from iep_kernel.testing.infra import Broker, start_postgres
+from iep_kernel.testing.system import System
 
 
 @dataclass
@@ -52,7 +55,9 @@ class Isolation:
 
     infra: Infra
     prefix: str
+    key_dir: Path
     pools: list[asyncpg.Pool] = field(default_factory=list)
+    systems: list[System] = field(default_factory=list)
 
     @property
     def dsn(self) -> str:
@@ -83,6 +88,14 @@ class Isolation:
         self.pools.append(pool)
         return pool
 
+    async def system(self, specs: Sequence[ServiceSpec], *, clock: Clock | None = None,
+                     workers: bool = False) -> System:
+        """The given services running as in production: API app, and optionally workers."""
+        system = await System.start(self.dsn, self.bootstrap, specs, self.prefix,
+                                    self.key_dir, clock=clock, workers=workers)
+        self.systems.append(system)
+        return system
+
     async def store(self, registry: EventRegistry, migrations: Path | None = None,
                     **kwargs: object) -> EventStore:
         pool = await self.pool(registry.service, migrations)
@@ -91,9 +104,11 @@ class Isolation:
 
 
 @pytest.fixture
-async def isolation(infra: Infra) -> AsyncIterator[Isolation]:
-    iso = Isolation(infra, f"t{uuid.uuid4().hex[:10]}")
+async def isolation(infra: Infra, tmp_path: Path) -> AsyncIterator[Isolation]:
+    iso = Isolation(infra, f"t{uuid.uuid4().hex[:10]}", tmp_path)
     yield iso
+    for system in iso.systems:
+        await system.stop()
     for pool in iso.pools:
         await pool.close()
     conn = await asyncpg.connect(infra.dsn)

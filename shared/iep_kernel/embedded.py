@@ -1,0 +1,57 @@
+"""Embedded mode (`make up`): a real PostgreSQL and a Kafka-protocol broker started here,
+every service's API and worker in one process, all APIs under one port. Data is kept in
+the data folder; the broker keeps nothing, so the relays republish from PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from iep_kernel.config import Settings
+from iep_kernel.process import serve
+from iep_kernel.runtime import Workers, close_runtimes, migrate_services, open_runtimes
+from iep_kernel.service import discover_services
+from iep_kernel.testing.infra import Broker, start_postgres
+
+log = logging.getLogger("iep.embedded")
+
+
+def run_embedded(settings: Settings) -> None:
+    if settings.environment == "production":
+        raise SystemExit("embedded mode is not for production; run `iep api` and `iep worker`")
+    settings.auth_dev_issuer = True
+    data = settings.data_dir.resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    broker = None
+    dsn = settings.database_url
+    if not dsn:
+        dsn = start_postgres(data / "pg")
+    bootstrap = settings.kafka_bootstrap
+    if not bootstrap:
+        broker = Broker(port=settings.embedded_broker_port, log_path=data / "broker.log")
+        broker.start()
+        bootstrap = broker.bootstrap
+    try:
+        asyncio.run(_main(settings, dsn, bootstrap))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if broker is not None:
+            broker.stop()
+        # embedded PostgreSQL stops itself at interpreter exit; its data stays in data_dir
+
+
+async def _main(settings: Settings, dsn: str, bootstrap: str) -> None:
+    specs = discover_services([s for s in settings.services.split(",") if s])
+    await migrate_services(dsn, specs, settings.schema_prefix)
+    runtimes = await open_runtimes(specs, settings, dsn, bootstrap)
+    url = f"http://{settings.http_host}:{settings.http_port}"
+    print(f"IEP Lifecycle Platform is up at {url}  (services: "
+          f"{', '.join(s.name for s in specs) or 'none'}; API docs at {url}/docs)", flush=True)
+    print("A token for trying the API:  .venv/bin/iep token --sub cm-1 --role case_manager "
+          "--school sch-1", flush=True)
+    print("Stop with Ctrl-C; data is kept in " + str(settings.data_dir), flush=True)
+    try:
+        await serve(settings, runtimes, Workers(runtimes, "iep-embedded"))
+    finally:
+        await close_runtimes(runtimes)

@@ -1,0 +1,274 @@
+"""The HTTP conventions every service shares.
+
+422 with field-level messages for malformed requests; 409 with a sentence for an illegal
+step or a lost race; `Idempotency-Key` so a retried POST creates nothing twice; every
+command response carries the global position of its last event; `/healthz`, `/readyz`
+and `/metrics` on every app; correlation ids on every request and log line.
+"""
+
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from iep_kernel.auth import Principal, TokenVerifier
+from iep_kernel.decider import CommandHandler, CommandResult, IllegalTransition, NotFound
+from iep_kernel.events import Metadata
+from iep_kernel.logs import correlation_id
+from iep_kernel.metrics import HTTP_REQUESTS
+from iep_kernel.runtime import ServiceRuntime
+from iep_kernel.store import ConcurrencyConflict
+
+log = logging.getLogger("iep.http")
+
+POSITION_HEADER = "X-IEP-Position"
+S = TypeVar("S")
+C = TypeVar("C")
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ValidationProblem(BaseModel):
+    detail: str
+    errors: list[FieldError]
+
+
+COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No valid access token"},
+    403: {"model": Problem, "description": "The caller's role or scope does not allow this"},
+    404: {"model": Problem, "description": "No such record"},
+    409: {"model": Problem, "description": "Not allowed in the record's current state"},
+    422: {"model": ValidationProblem, "description": "The request is malformed"},
+}
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(field=_field_name(e["loc"]), message=e["msg"]) for e in exc.errors()]
+    noun = "problem" if len(errors) == 1 else "problems"
+    problem = ValidationProblem(
+        detail=f"The request has {len(errors)} {noun}: " +
+        "; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+    return JSONResponse(problem.model_dump(), status_code=422)
+
+
+def _problem(status: int) -> Callable[[Request, Exception], Any]:
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return handler
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The message may carry personal data: log the type only, with the correlation id.
+    log.error("unhandled error", extra={"error": type(exc).__name__, "path": request.url.path})
+    return JSONResponse({"detail": "Something went wrong on our side; nothing was changed. "
+                         f"Quote reference {correlation_id.get()} when reporting it."},
+                        status_code=500)
+
+
+def install_conventions(app: FastAPI, runtimes: Sequence[ServiceRuntime]) -> None:
+    """Error mapping, correlation ids, metrics and health endpoints for an app."""
+    app.state.runtimes = {rt.name: rt for rt in runtimes}
+    app.state.token_verifier = TokenVerifier(runtimes[0].settings) if runtimes else None
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(IllegalTransition, _problem(409))
+    app.add_exception_handler(ConcurrencyConflict, _problem(409))
+    app.add_exception_handler(NotFound, _problem(404))
+    app.add_exception_handler(Exception, _unexpected)
+    service_label = ",".join(rt.name for rt in runtimes) or "none"
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        cid = request.headers.get("X-Correlation-ID") or str(uuid.uuid4())
+        token = correlation_id.set(cid)
+        started = time.perf_counter()
+        try:
+            response: Response = await call_next(request)
+        finally:
+            correlation_id.reset(token)
+        response.headers["X-Correlation-ID"] = cid
+        HTTP_REQUESTS.labels(service=service_label, method=request.method,
+                             status=str(response.status_code)).observe(
+            time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz() -> JSONResponse:
+        """The database and the broker are reachable."""
+        checks: dict[str, str] = {}
+        for rt in runtimes:
+            try:
+                await rt.pool.fetchval("SELECT 1", timeout=2)
+                checks[f"database:{rt.name}"] = "ok"
+            except (OSError, asyncpg.PostgresError, TimeoutError) as err:
+                checks[f"database:{rt.name}"] = type(err).__name__
+        if runtimes:
+            checks["broker"] = await _broker_check(runtimes[0].bootstrap)
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus metrics."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _broker_check(bootstrap: str) -> str:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+        return "ok"
+    except Exception as err:  # any failure means not ready
+        return type(err).__name__
+    finally:
+        await admin.close()
+
+
+def runtime_of(name: str) -> Callable[[Request], ServiceRuntime]:
+    def get(request: Request) -> ServiceRuntime:
+        runtime: ServiceRuntime = request.app.state.runtimes[name]
+        return runtime
+    get.__name__ = f"runtime_{name.replace('-', '_')}"
+    return get
+
+
+class Commands:
+    """Runs one request's command: idempotency, actor metadata, the position of the result."""
+
+    def __init__(self, request: Request, runtime: ServiceRuntime, key: str | None) -> None:
+        self.request = request
+        self.runtime = runtime
+        self.key = key
+
+    def metadata(self, principal: Principal, on_behalf_of: str | None = None) -> Metadata:
+        return Metadata(actor=principal.actor(on_behalf_of),
+                        correlation_id=correlation_id.get() or str(uuid.uuid4()))
+
+    async def _request_hash(self) -> str:
+        body = await self.request.body()
+        return hashlib.sha256(body).hexdigest()
+
+    async def _replay(self, conn: asyncpg.Connection | asyncpg.Pool, route: str,
+                      request_hash: str) -> JSONResponse | None:
+        row = await conn.fetchrow(
+            "SELECT request_hash, status_code, body FROM idempotency_keys "
+            "WHERE key = $1 AND route = $2", self.key, route)
+        if row is None:
+            return None
+        if row["request_hash"] != request_hash:
+            return JSONResponse({"detail": "This Idempotency-Key was already used for a "
+                                 "different request; use a new key for a new request."},
+                                status_code=422)
+        response = JSONResponse(row["body"], status_code=row["status_code"])
+        response.headers["Idempotent-Replayed"] = "true"
+        if "position" in row["body"]:
+            response.headers[POSITION_HEADER] = str(row["body"]["position"])
+        return response
+
+    async def execute(
+        self,
+        handler: CommandHandler[S, C],
+        stream_id: str,
+        command: C,
+        principal: Principal,
+        render: Callable[[CommandResult[S]], BaseModel],
+        *,
+        status_code: int = 200,
+        on_behalf_of: str | None = None,
+    ) -> JSONResponse:
+        """Decide and append; the response is the resulting state plus `position`."""
+        route = f"{self.request.method} {self.request.url.path}:{principal.subject}"
+        request_hash = await self._request_hash() if self.key else ""
+        if self.key:
+            replay = await self._replay(self.runtime.pool, route, request_hash)
+            if replay is not None:
+                return replay
+        meta = self.metadata(principal, on_behalf_of)
+        try:
+            if self.key:
+                async with self.runtime.pool.acquire() as conn, conn.transaction():
+                    result = await handler.execute(stream_id, command, meta, conn=conn)
+                    body = self._body(result, render)
+                    await conn.execute(
+                        "INSERT INTO idempotency_keys (key, route, request_hash, status_code,"
+                        " body) VALUES ($1, $2, $3, $4, $5)",
+                        self.key, route, request_hash, status_code, body)
+            else:
+                result = await handler.execute(stream_id, command, meta)
+                body = self._body(result, render)
+        except (asyncpg.UniqueViolationError, ConcurrencyConflict):
+            # A concurrent retry with the same key committed first: answer as it did.
+            if self.key:
+                replay = await self._replay(self.runtime.pool, route, request_hash)
+                if replay is not None:
+                    return replay
+            raise
+        response = JSONResponse(body, status_code=status_code)
+        response.headers[POSITION_HEADER] = str(body["position"])
+        return response
+
+    @staticmethod
+    def _body(result: CommandResult[S], render: Callable[[CommandResult[S]], BaseModel]
+              ) -> dict[str, Any]:
+        body = render(result).model_dump(mode="json")
+        body["position"] = result.last_position or 0
+        return body
+
+
+def commands_of(name: str) -> Any:
+    get_runtime = runtime_of(name)
+
+    def get(
+        request: Request,
+        runtime: Annotated[ServiceRuntime, Depends(get_runtime)],
+        idempotency_key: Annotated[str | None, Header(
+            alias="Idempotency-Key", max_length=200,
+            description="Send the same key when retrying a POST: it will not act twice")
+        ] = None,
+    ) -> Commands:
+        return Commands(request, runtime, idempotency_key)
+
+    return Annotated[Commands, Depends(get)]
+
+
+def create_app(runtimes: Sequence[ServiceRuntime], *, title: str = "IEP Lifecycle Platform"
+               ) -> FastAPI:
+    """One app serving the given services' routes under `/api/<service>/`."""
+    names = ", ".join(rt.name for rt in runtimes)
+    app = FastAPI(title=title, version="0.1.0",
+                  description=f"Services: {names}. Every route but /healthz, /readyz and "
+                              "/metrics needs a bearer token.")
+    install_conventions(app, runtimes)
+    for rt in runtimes:
+        app.include_router(rt.spec.router)
+    return app

@@ -1,0 +1,126 @@
+"""Running services: their connections, their API app, and their worker tasks.
+
+The same pieces serve every running mode: one service per process (API or worker, as in
+docker-compose and Kubernetes) or every service in one process (`make up`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from iep_kernel.clock import Clock, SystemClock
+from iep_kernel.config import Settings, topic_for
+from iep_kernel.consumer import Subscription
+from iep_kernel.db import connect, create_pool
+from iep_kernel.metrics import count_appended
+from iep_kernel.migrations import migrate
+from iep_kernel.relay import Relay
+from iep_kernel.service import ServiceSpec
+from iep_kernel.store import EventStore
+from iep_kernel.streams import StreamProcessor
+from iep_kernel.timers import TimerLoop
+
+log = logging.getLogger("iep.runtime")
+
+
+@dataclass
+class ServiceRuntime:
+    """One service's live resources, handed to its routes, handlers and timers."""
+
+    spec: ServiceSpec
+    settings: Settings
+    dsn: str
+    bootstrap: str
+    pool: asyncpg.Pool
+    store: EventStore
+    clock: Clock
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def schema(self) -> str:
+        return f"{self.settings.schema_prefix}{self.spec.schema}"
+
+    @property
+    def topic(self) -> str:
+        return topic_for(self.spec.name, self.settings.topic_prefix)
+
+
+async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix: str = ""
+                           ) -> dict[str, list[str]]:
+    conn = await connect(dsn)
+    try:
+        return {spec.name: await migrate(conn, f"{schema_prefix}{spec.schema}", spec.migrations)
+                for spec in specs}
+    finally:
+        await conn.close()
+
+
+async def open_runtimes(specs: Sequence[ServiceSpec], settings: Settings, dsn: str,
+                        bootstrap: str, clock: Clock | None = None) -> list[ServiceRuntime]:
+    runtimes = []
+    for spec in specs:
+        schema = f"{settings.schema_prefix}{spec.schema}"
+        pool = await create_pool(dsn, schema)
+        store = EventStore(pool, spec.registry, schema=schema, clock=clock,
+                           on_append=count_appended)
+        runtimes.append(ServiceRuntime(spec, settings, dsn, bootstrap, pool, store,
+                                       clock or SystemClock()))
+    return runtimes
+
+
+async def close_runtimes(runtimes: Sequence[ServiceRuntime]) -> None:
+    for runtime in runtimes:
+        await runtime.pool.close()
+
+
+@dataclass
+class Workers:
+    """The background work of some services: relays, stream processors, deadline timers."""
+
+    runtimes: Sequence[ServiceRuntime]
+    group_id: str
+    relays: list[Relay] = field(default_factory=list)
+    processor: StreamProcessor | None = None
+    timer_loops: list[TimerLoop] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        subscriptions = []
+        for rt in self.runtimes:
+            if rt.spec.publishes:
+                self.relays.append(Relay(
+                    rt.store, rt.dsn, rt.bootstrap, rt.topic,
+                    idempotence=rt.settings.kafka_idempotence,
+                    batch_size=rt.settings.relay_batch_size,
+                    poll_seconds=rt.settings.relay_poll_seconds))
+            subscriptions += [Subscription(h, rt.pool) for h in rt.spec.handlers(rt)]
+            if rt.spec.timers is not None:
+                self.timer_loops.append(TimerLoop(rt, rt.spec.timers(rt),
+                                                  rt.settings.timer_poll_seconds))
+        if subscriptions:
+            first = self.runtimes[0].settings
+            self.processor = StreamProcessor(
+                self.group_id, self.runtimes[0].bootstrap, subscriptions,
+                topic_prefix=first.topic_prefix,
+                session_timeout=first.consumer_session_timeout_seconds)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        tasks = [asyncio.create_task(r.run(stop), name=f"relay:{r.topic}") for r in self.relays]
+        tasks += [asyncio.create_task(t.run(stop), name=f"timers:{t.runtime.name}")
+                  for t in self.timer_loops]
+        if self.processor is not None:
+            tasks.append(asyncio.create_task(self.processor.run(stop), name="streams"))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()

@@ -1,0 +1,56 @@
+"""What a service is to the kernel, and how the kernel finds the services installed.
+
+Each service package exposes a `ServiceSpec` under the `iep.services` entry-point group;
+`make up`, the workers, migrations and the deployment checks all start from that list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter
+
+from iep_kernel.consumer import Handler
+from iep_kernel.events import EventRegistry
+
+if TYPE_CHECKING:
+    from iep_kernel.runtime import ServiceRuntime
+    from iep_kernel.timers import TimerFire
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    registry: EventRegistry
+    router: APIRouter
+    migrations: Path | None = None
+    handlers: Callable[[ServiceRuntime], Sequence[Handler]] = field(default=lambda rt: ())
+    timers: Callable[[ServiceRuntime], TimerFire] | None = None
+    publishes: bool = True  # read-side services own no events and run no relay
+    summary: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> str:
+        return self.name.replace("-", "_")
+
+
+def discover_services(names: Sequence[str] = ()) -> list[ServiceSpec]:
+    """The installed services, in a stable order, optionally only those named."""
+    specs: dict[str, ServiceSpec] = {}
+    for entry in entry_points(group="iep.services"):
+        spec = entry.load()
+        if not isinstance(spec, ServiceSpec):
+            raise TypeError(f"entry point {entry.name} is not a ServiceSpec")
+        specs[spec.name] = spec
+    if names:
+        unknown = sorted(set(names) - set(specs))
+        if unknown:
+            raise LookupError(f"no such service: {', '.join(unknown)}; "
+                              f"installed: {', '.join(sorted(specs))}")
+        return [specs[n] for n in names]
+    return [specs[n] for n in sorted(specs)]

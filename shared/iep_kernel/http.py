@@ -11,7 +11,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import asyncpg
@@ -35,6 +35,7 @@ log = logging.getLogger("iep.http")
 POSITION_HEADER = "X-IEP-Position"
 S = TypeVar("S")
 C = TypeVar("C")
+Projector = Callable[[asyncpg.Connection, CommandResult[S]], Awaitable[None]]
 
 
 class Problem(BaseModel):
@@ -205,8 +206,15 @@ class Commands:
         *,
         status_code: int = 200,
         on_behalf_of: str | None = None,
+        project: Projector[S] | None = None,
+        retries: int = 3,
     ) -> JSONResponse:
-        """Decide and append; the response is the resulting state plus `position`."""
+        """Decide and append; the response is the resulting state plus `position`.
+
+        `project` runs in the same transaction after the append, for a service's own query
+        tables (so a list endpoint never disagrees with the log). A lost race is decided
+        again on fresh state; a retried request with the same key gets the first answer.
+        """
         route = f"{self.request.method} {self.request.url.path}:{principal.subject}"
         request_hash = await self._request_hash() if self.key else ""
         if self.key:
@@ -214,25 +222,27 @@ class Commands:
             if replay is not None:
                 return replay
         meta = self.metadata(principal, on_behalf_of)
-        try:
-            if self.key:
+        for attempt in range(retries + 1):
+            try:
                 async with self.runtime.pool.acquire() as conn, conn.transaction():
                     result = await handler.execute(stream_id, command, meta, conn=conn)
+                    if project is not None and result.events:
+                        await project(conn, result)
                     body = self._body(result, render)
-                    await conn.execute(
-                        "INSERT INTO idempotency_keys (key, route, request_hash, status_code,"
-                        " body) VALUES ($1, $2, $3, $4, $5)",
-                        self.key, route, request_hash, status_code, body)
-            else:
-                result = await handler.execute(stream_id, command, meta)
-                body = self._body(result, render)
-        except (asyncpg.UniqueViolationError, ConcurrencyConflict):
-            # A concurrent retry with the same key committed first: answer as it did.
-            if self.key:
-                replay = await self._replay(self.runtime.pool, route, request_hash)
-                if replay is not None:
-                    return replay
-            raise
+                    if self.key:
+                        await conn.execute(
+                            "INSERT INTO idempotency_keys (key, route, request_hash, "
+                            "status_code, body) VALUES ($1, $2, $3, $4, $5)",
+                            self.key, route, request_hash, status_code, body)
+                break
+            except (asyncpg.UniqueViolationError, ConcurrencyConflict):
+                # A concurrent retry with the same key committed first: answer as it did.
+                if self.key:
+                    replay = await self._replay(self.runtime.pool, route, request_hash)
+                    if replay is not None:
+                        return replay
+                if attempt == retries:
+                    raise
         response = JSONResponse(body, status_code=status_code)
         response.headers[POSITION_HEADER] = str(body["position"])
         return response

@@ -16,6 +16,26 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
+class Personal:
+    """Marks a field as personal data: `name: Annotated[str, PII]`.
+
+    Names, dates of birth, contact details and free-text notes are personal. Such fields
+    never appear in logs or metric labels, and are protected at rest.
+    """
+
+    def __repr__(self) -> str:
+        return "PII"
+
+
+PII = Personal()
+
+
+def personal_fields(model: type[BaseModel]) -> set[str]:
+    """The names of a model's fields marked personal (top level)."""
+    return {name for name, info in model.model_fields.items()
+            if any(isinstance(m, Personal) for m in info.metadata)}
+
+
 class Event(BaseModel):
     """A fact that happened, in the past tense. Every event names its student."""
 

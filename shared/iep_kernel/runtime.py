@@ -59,8 +59,15 @@ async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix
                            ) -> dict[str, list[str]]:
     conn = await connect(dsn)
     try:
-        return {spec.name: await migrate(conn, f"{schema_prefix}{spec.schema}", spec.migrations)
-                for spec in specs}
+        applied = {}
+        for spec in specs:
+            schema = f"{schema_prefix}{spec.schema}"
+            applied[spec.name] = await migrate(conn, schema, spec.migrations)
+            async with conn.transaction():
+                await conn.execute(f'SET LOCAL search_path = "{schema}", public')
+                for projection in spec.projections:
+                    await projection.create(conn)
+        return applied
     finally:
         await conn.close()
 
@@ -102,7 +109,8 @@ class Workers:
                     idempotence=rt.settings.kafka_idempotence,
                     batch_size=rt.settings.relay_batch_size,
                     poll_seconds=rt.settings.relay_poll_seconds))
-            subscriptions += [Subscription(h, rt.pool) for h in rt.spec.handlers(rt)]
+            handlers = [*rt.spec.handlers(rt), *(p.handler() for p in rt.spec.projections)]
+            subscriptions += [Subscription(h, rt.pool) for h in handlers]
             if rt.spec.timers is not None:
                 self.timer_loops.append(TimerLoop(rt, rt.spec.timers(rt),
                                                   rt.settings.timer_poll_seconds))

@@ -18,6 +18,7 @@ from iep_kernel.consumer import Handler
 from iep_kernel.events import EventRegistry
 
 if TYPE_CHECKING:
+    from iep_kernel.projection import Projection
     from iep_kernel.runtime import ServiceRuntime
     from iep_kernel.timers import TimerFire
 
@@ -30,6 +31,7 @@ class ServiceSpec:
     migrations: Path | None = None
     handlers: Callable[[ServiceRuntime], Sequence[Handler]] = field(default=lambda rt: ())
     timers: Callable[[ServiceRuntime], TimerFire] | None = None
+    projections: Sequence[Projection] = ()  # read models: created at migration, rebuildable
     publishes: bool = True  # read-side services own no events and run no relay
     summary: str = ""
     extras: dict[str, Any] = field(default_factory=dict)

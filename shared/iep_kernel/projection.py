@@ -1,0 +1,106 @@
+"""Read models built from events: disposable, and rebuilt from the topics at will.
+
+A `Projection` owns some tables in its service's schema, creates them, and applies one
+published event at a time. Live, it runs as an idempotent `Handler`. `rebuild` drops its
+tables and replays the topics from the beginning in one transaction, so readers see the
+old model until the new one is complete, and the rebuilt model equals the live one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from iep_kernel.config import topic_for
+from iep_kernel.consumer import Handler
+from iep_kernel.events import PublishedEvent
+
+
+class Projection:
+    name: str = ""
+    sources: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    event_types: frozenset[str] | None = None
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        """Create the projection's tables if they do not exist."""
+        raise NotImplementedError
+
+    async def apply(self, conn: asyncpg.Connection, event: PublishedEvent) -> None:
+        raise NotImplementedError
+
+    @property
+    def consumer_name(self) -> str:
+        return f"projection.{self.name}"
+
+    def handler(self) -> Handler:
+        return Handler(self.consumer_name, self.sources, self.apply, self.event_types)
+
+    def wants(self, event_type: str) -> bool:
+        return self.event_types is None or event_type in self.event_types
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    projection: str
+    events_read: int
+    events_applied: int
+    seconds: float
+
+
+async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000
+                        ) -> AsyncIterator[PublishedEvent]:
+    """Every event on `topics` from the beginning up to their ends as of now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                group_id=None, max_partition_fetch_bytes=8 * 1024 * 1024)
+    await consumer.start()
+    try:
+        existing = await consumer.topics()
+        partitions = [TopicPartition(t, p) for t in topics if t in existing
+                      for p in sorted(consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        remaining = {tp for tp in partitions if ends[tp] > await consumer.position(tp)}
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
+            for tp, messages in batches.items():
+                for message in messages:
+                    if message.offset < ends[tp]:
+                        yield PublishedEvent.from_json(message.value)
+                if messages and messages[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+
+
+async def rebuild(pool: asyncpg.Pool, projection: Projection, bootstrap: str,
+                  topic_prefix: str = "") -> RebuildReport:
+    """Drop the projection's tables and replay its topics into new ones, atomically."""
+    started = time.perf_counter()
+    topics = [topic_for(source, topic_prefix) for source in projection.sources]
+    read = applied = 0
+    seen: set[object] = set()
+    async with pool.acquire() as conn, conn.transaction():
+        for table in projection.tables:
+            await conn.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        await projection.create(conn)
+        await conn.execute("DELETE FROM applied_events WHERE consumer = $1",
+                           projection.consumer_name)
+        async for event in replay_topics(bootstrap, topics):
+            read += 1
+            if event.event_id in seen or not projection.wants(event.event_type):
+                continue  # the topic may hold a republished duplicate
+            seen.add(event.event_id)
+            await projection.apply(conn, event)
+            applied += 1
+        await conn.copy_records_to_table(
+            "applied_events", records=[(projection.consumer_name, e) for e in seen],
+            columns=["consumer", "event_id"])
+    return RebuildReport(projection.name, read, applied, time.perf_counter() - started)

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 500
     consumer_session_timeout_seconds: float = 10.0
+    consumer_engine: str = Field(
+        "faust", pattern="^(faust|aiokafka)$",
+        description="faust (faust-streaming agents) or aiokafka (lower latency on Tansu)")
+    consumer_fetch_max_wait_ms: int = Field(
+        20, description="How long the aiokafka engine lets the broker hold a fetch")
     timer_poll_seconds: float = 5.0
 
     environment: str = Field("embedded", description="embedded, development or production")

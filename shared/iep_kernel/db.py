@@ -19,10 +19,15 @@ def schema_name(name: str) -> str:
     return candidate
 
 
+def _encode_json(value: Any) -> str:
+    # A str is taken as JSON text already serialized (the event store passes canonical JSON).
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for type_name in ("json", "jsonb"):
         await conn.set_type_codec(
-            type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            type_name, encoder=_encode_json, decoder=json.loads, schema="pg_catalog"
         )
 
 

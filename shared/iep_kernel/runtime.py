@@ -23,7 +23,7 @@ from iep_kernel.migrations import migrate
 from iep_kernel.relay import Relay
 from iep_kernel.service import ServiceSpec
 from iep_kernel.store import EventStore
-from iep_kernel.streams import StreamProcessor
+from iep_kernel.streams import AiokafkaStreamProcessor, StreamProcessor
 from iep_kernel.timers import TimerLoop
 
 log = logging.getLogger("iep.runtime")
@@ -97,7 +97,7 @@ class Workers:
     runtimes: Sequence[ServiceRuntime]
     group_id: str
     relays: list[Relay] = field(default_factory=list)
-    processor: StreamProcessor | None = None
+    processor: StreamProcessor | AiokafkaStreamProcessor | None = None
     timer_loops: list[TimerLoop] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -116,10 +116,15 @@ class Workers:
                                                   rt.settings.timer_poll_seconds))
         if subscriptions:
             first = self.runtimes[0].settings
-            self.processor = StreamProcessor(
-                self.group_id, self.runtimes[0].bootstrap, subscriptions,
-                topic_prefix=first.topic_prefix,
-                session_timeout=first.consumer_session_timeout_seconds)
+            options = {"topic_prefix": first.topic_prefix,
+                       "session_timeout": first.consumer_session_timeout_seconds}
+            if first.consumer_engine == "aiokafka":
+                self.processor = AiokafkaStreamProcessor(
+                    self.group_id, self.runtimes[0].bootstrap, subscriptions,
+                    fetch_max_wait_ms=first.consumer_fetch_max_wait_ms, **options)
+            else:
+                self.processor = StreamProcessor(
+                    self.group_id, self.runtimes[0].bootstrap, subscriptions, **options)
 
     async def run(self, stop: asyncio.Event) -> None:
         tasks = [asyncio.create_task(r.run(stop), name=f"relay:{r.topic}") for r in self.relays]

@@ -105,26 +105,30 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
-    """sha256 over the previous hash and this event's stored content, as hex."""
-    return hashlib.sha256((prev_hash + canonical_json(content)).encode()).hexdigest()
+def event_hash(prev_hash: str, header: dict[str, Any], metadata_json: str,
+               payload_json: str) -> str:
+    """sha256 (hex) over the previous hash and this event's stored content, all canonical."""
+    digest = hashlib.sha256(prev_hash.encode())
+    for part in (canonical_json(header), metadata_json, payload_json):
+        digest.update(b"\n")
+        digest.update(part.encode())
+    return digest.hexdigest()
 
 
-def hashed_content(row: StoredEvent | dict[str, Any]) -> dict[str, Any]:
-    get = row.get if isinstance(row, dict) else row.__getattribute__
+def hashed_header(row: StoredEvent) -> dict[str, Any]:
     return {
-        "event_id": str(get("event_id")),
-        "stream_id": get("stream_id"),
-        "stream_version": get("stream_version"),
-        "global_position": get("global_position"),
-        "student_id": get("student_id"),
-        "event_type": get("event_type"),
-        "schema_version": get("schema_version"),
-        "occurred_at": _iso(get("occurred_at")),
-        "recorded_at": _iso(get("recorded_at")),
-        "metadata": get("metadata"),
-        "payload": get("payload"),
+        "event_id": str(row.event_id), "stream_id": row.stream_id,
+        "stream_version": row.stream_version, "global_position": row.global_position,
+        "student_id": row.student_id, "event_type": row.event_type,
+        "schema_version": row.schema_version, "occurred_at": _iso(row.occurred_at),
+        "recorded_at": _iso(row.recorded_at),
     }
+
+
+def stored_hash(row: StoredEvent) -> str:
+    """The hash a stored row should carry, recomputed from what is stored."""
+    return event_hash(row.prev_hash, hashed_header(row), canonical_json(row.metadata),
+                      canonical_json(row.payload))
 
 
 def _stored(record: asyncpg.Record) -> StoredEvent:
@@ -195,21 +199,28 @@ class EventStore:
         count = sum(len(a.events) for a in appends)
         if count == 0:
             raise ValueError("nothing to append")
-        alloc = await conn.fetchrow("SELECT * FROM iep_allocate_positions($1)", count)
+        # One round trip: positions for all events, and the head of every stream touched.
+        streams = [a.stream_id for a in appends]
+        heads = await conn.fetch(
+            "SELECT a.first_position, a.transaction_id, a.recorded_at, s.stream_id, "
+            "h.stream_version, h.hash FROM iep_allocate_positions($1) a "
+            "CROSS JOIN unnest($2::text[]) AS s(stream_id) "
+            "LEFT JOIN LATERAL (SELECT stream_version, hash FROM events e "
+            "  WHERE e.stream_id = s.stream_id ORDER BY stream_version DESC LIMIT 1) h ON true",
+            count, streams)
+        alloc = heads[0]
+        head_of = {r["stream_id"]: (r["stream_version"] or 0, r["hash"] or GENESIS_HASH)
+                   for r in heads}
         position = alloc["first_position"]
         transaction_id = alloc["transaction_id"]
         recorded_at = alloc["recorded_at"]
         occurred_at = self.clock.now()
-        meta = metadata.model_dump(mode="json")
+        meta_json = canonical_json(metadata.model_dump(mode="json"))
+        occurred_iso, recorded_iso = _iso(occurred_at), _iso(recorded_at)
         rows: list[tuple[Any, ...]] = []
         results: list[AppendResult] = []
         for part in appends:
-            head = await conn.fetchrow(
-                "SELECT stream_version, hash FROM events WHERE stream_id = $1 "
-                "ORDER BY stream_version DESC LIMIT 1",
-                part.stream_id,
-            )
-            actual, prev_hash = (head["stream_version"], head["hash"]) if head else (0, GENESIS_HASH)
+            actual, prev_hash = head_of[part.stream_id]
             if actual != part.expected_version:
                 raise ConcurrencyConflict(part.stream_id, part.expected_version, actual)
             envelopes: list[Envelope] = []
@@ -217,29 +228,27 @@ class EventStore:
             first = position
             for event in part.events:
                 version += 1
-                content = {
-                    "event_id": uuid4(),
-                    "stream_id": part.stream_id,
-                    "stream_version": version,
-                    "global_position": position,
-                    "student_id": event.student_id,
-                    "event_type": event.event_type(),
-                    "schema_version": event.schema_version,
-                    "occurred_at": occurred_at,
-                    "recorded_at": recorded_at,
-                    "metadata": meta,
-                    "payload": payload_of(event),
+                event_id = uuid4()
+                event_type = event.event_type()
+                payload = payload_of(event)
+                payload_json = canonical_json(payload)
+                header = {
+                    "event_id": str(event_id), "stream_id": part.stream_id,
+                    "stream_version": version, "global_position": position,
+                    "student_id": event.student_id, "event_type": event_type,
+                    "schema_version": event.schema_version, "occurred_at": occurred_iso,
+                    "recorded_at": recorded_iso,
                 }
-                digest = chain_hash(prev_hash, hashed_content(content))
+                digest = event_hash(prev_hash, header, meta_json, payload_json)
                 rows.append((
-                    position, transaction_id, content["event_id"], part.stream_id, version,
-                    event.student_id, content["event_type"], event.schema_version, occurred_at,
-                    recorded_at, meta, content["payload"], prev_hash, digest,
+                    position, transaction_id, event_id, part.stream_id, version,
+                    event.student_id, event_type, event.schema_version, occurred_at,
+                    recorded_at, meta_json, payload_json, prev_hash, digest,
                 ))
-                envelopes.append(Envelope(
-                    event_id=content["event_id"], stream_id=part.stream_id,
+                envelopes.append(Envelope.model_construct(
+                    event_id=event_id, stream_id=part.stream_id,
                     stream_version=version, global_position=position,
-                    student_id=event.student_id, event_type=content["event_type"],
+                    student_id=event.student_id, event_type=event_type,
                     schema_version=event.schema_version, occurred_at=occurred_at,
                     recorded_at=recorded_at, metadata=metadata, data=event,
                     prev_hash=prev_hash, hash=digest,
@@ -324,10 +333,6 @@ class EventStore:
         )
         return int(value)
 
-    async def count_up_to(self, position: int) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT count(*) FROM events WHERE global_position <= $1", position))
-
     # -- verifying -------------------------------------------------------------------------
 
     async def verify(self, stream_id: str) -> ChainReport:
@@ -348,7 +353,7 @@ def verify_chain(stream_id: str, rows: Sequence[StoredEvent]) -> ChainReport:
             reason = f"version {row.stream_version} where {index} was expected (missing event)"
         elif row.prev_hash != prev_hash:
             reason = "previous-hash link does not match the event before it"
-        elif chain_hash(prev_hash, hashed_content(row)) != row.hash:
+        elif stored_hash(row) != row.hash:
             reason = "content does not match its hash (the event was altered)"
         if reason:
             return ChainReport(stream_id, index, False, row.stream_version,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from aiokafka import AIOKafkaProducer
 
 from iep_kernel.config import topic_for
@@ -18,7 +20,7 @@ from iep_kernel.consumer import (
 )
 from iep_kernel.events import Metadata
 from iep_kernel.relay import ensure_topics, message_for
-from iep_kernel.streams import StreamProcessor
+from iep_kernel.streams import AiokafkaStreamProcessor, StreamProcessor
 
 from .sample import CounterIncremented, CounterOpened, registry
 
@@ -45,7 +47,8 @@ async def wait_for(predicate, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_same_events_delivered_twice_have_one_effect(isolation):
+@pytest.mark.parametrize("engine", ["faust", "aiokafka"])
+async def test_same_events_delivered_twice_have_one_effect(isolation, engine):
     store = await isolation.store(registry)
     pool = await isolation.pool("consumer")
     await effects_table(pool)
@@ -64,7 +67,8 @@ async def test_same_events_delivered_twice_have_one_effect(isolation):
     await producer.stop()
 
     sub = Subscription(recording_handler(set()), pool)
-    processor = StreamProcessor(isolation.group(), isolation.bootstrap, [sub],
+    engines = {"faust": StreamProcessor, "aiokafka": AiokafkaStreamProcessor}
+    processor = engines[engine](isolation.group(), isolation.bootstrap, [sub],
                                 topic_prefix=isolation.topic_prefix, session_timeout=6)
     await processor.start()
     try:

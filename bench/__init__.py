@@ -1,0 +1,1 @@
+"""Benchmarks: each figure measured beside its physical limit in the same run (JSON out)."""

@@ -52,11 +52,16 @@ class RebuildReport:
     seconds: float
 
 
-async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000
-                        ) -> AsyncIterator[PublishedEvent]:
-    """Every event on `topics` from the beginning up to their ends as of now."""
+async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000,
+                        quiet_ms: int = 600) -> AsyncIterator[PublishedEvent]:
+    """Every event on `topics` from the beginning, until the topics have been quiet a while.
+
+    The end is found by silence rather than by end offsets: Tansu 0.6 reports the last
+    batch's base offset as the end, which would cut a replay short.
+    """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                group_id=None, max_partition_fetch_bytes=8 * 1024 * 1024)
+                                group_id=None, fetch_max_wait_ms=50,
+                                max_partition_fetch_bytes=8 * 1024 * 1024)
     await consumer.start()
     try:
         existing = await consumer.topics()
@@ -65,17 +70,15 @@ async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000
         if not partitions:
             return
         consumer.assign(partitions)
-        ends = await consumer.end_offsets(partitions)
         await consumer.seek_to_beginning(*partitions)
-        remaining = {tp for tp in partitions if ends[tp] > await consumer.position(tp)}
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
-            for tp, messages in batches.items():
+        quiet_since = time.monotonic()
+        while (time.monotonic() - quiet_since) * 1000 < quiet_ms:
+            batches = await consumer.getmany(timeout_ms=100, max_records=batch)
+            for messages in batches.values():
                 for message in messages:
-                    if message.offset < ends[tp]:
-                        yield PublishedEvent.from_json(message.value)
-                if messages and messages[-1].offset + 1 >= ends[tp]:
-                    remaining.discard(tp)
+                    yield PublishedEvent.from_json(message.value)
+            if any(batches.values()):
+                quiet_since = time.monotonic()
     finally:
         await consumer.stop()
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
 from iep_kernel.consumer import Handler, Subscription
 from iep_kernel.db import create_pool
 from iep_kernel.decider import CommandHandler

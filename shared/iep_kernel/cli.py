@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from iep_kernel.auth import DevIssuer, dev_key_file
 from iep_kernel.config import Settings

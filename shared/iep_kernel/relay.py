@@ -2,9 +2,14 @@
 
 At least once and in global-position order, so each student's events keep their order on
 their partition (the key is the student id). The checkpoint lives in PostgreSQL beside the
-events. A broker that comes back empty (the embedded broker keeps topics in memory only) is
-noticed by comparing its end offsets with what was published, and the log is republished:
-consumers are idempotent by event id, so nothing is applied twice.
+events, with the highest offset the broker acknowledged on each partition.
+
+A broker that comes back without its data (the embedded broker keeps topics in memory only)
+is noticed two ways: at start and when idle, a partition written before now ends at offset
+0; while publishing, the broker acknowledges an offset at or below one it acknowledged
+before. Either way the relay republishes the log from the start; consumers are idempotent
+by event id, so nothing is applied twice. (End offsets cannot be compared with counts:
+Tansu 0.6 answers ListOffsets with the last batch's base offset, not the high watermark.)
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from iep_kernel.store import EventStore, StoredEvent
 log = logging.getLogger("iep.relay")
 
 DEFAULT_PARTITIONS = 3
+RECONCILE_SECONDS = 5.0
 
 
 async def ensure_topics(bootstrap: str, topics: Sequence[str],
@@ -44,16 +50,15 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str],
         await admin.close()
 
 
-async def topic_is_empty(bootstrap: str, topic: str) -> bool:
-    """True when the broker holds nothing for `topic` (or no such topic)."""
+async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """Each partition's end offset as the broker reports it (empty when no such topic)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
         await consumer.start()
         if topic not in await consumer.topics():
-            return True
+            return {}
         tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        ends = await consumer.end_offsets(tps)
-        return all(end == 0 for end in ends.values())
+        return {tp.partition: end for tp, end in (await consumer.end_offsets(tps)).items()}
     finally:
         await consumer.stop()
 
@@ -67,6 +72,10 @@ def message_for(row: StoredEvent, service: str) -> tuple[bytes, bytes, list[tupl
         ("correlation_id", published.metadata.correlation_id.encode()),
     ]
     return row.student_id.encode(), published.model_dump_json().encode(), headers
+
+
+class BrokerLostData(Exception):
+    """The broker no longer holds what it acknowledged: publish the log again."""
 
 
 class Relay:
@@ -91,45 +100,57 @@ class Relay:
         self.poll_seconds = poll_seconds
         self.name = name
         self._wake = asyncio.Event()
+        self._acked: dict[int, int] = {}
         self.published = 0
+        self.republished = 0
 
     async def checkpoint(self) -> int:
         value = await self.store.pool.fetchval(
             "SELECT position FROM relay_checkpoints WHERE relay = $1", self.name)
         return int(value or 0)
 
-    async def _save_checkpoint(self, position: int) -> None:
+    async def _load(self) -> int:
+        row = await self.store.pool.fetchrow(
+            "SELECT position, partition_offsets FROM relay_checkpoints WHERE relay = $1",
+            self.name)
+        if row is None:
+            self._acked = {}
+            return 0
+        self._acked = {int(p): int(o) for p, o in row["partition_offsets"].items()}
+        return int(row["position"])
+
+    async def _save(self, position: int) -> None:
         await self.store.pool.execute(
-            "INSERT INTO relay_checkpoints (relay, position) VALUES ($1, $2) "
-            "ON CONFLICT (relay) DO UPDATE SET position = $2, updated_at = now()",
-            self.name, position)
+            "INSERT INTO relay_checkpoints (relay, position, partition_offsets) "
+            "VALUES ($1, $2, $3) ON CONFLICT (relay) DO UPDATE "
+            "SET position = $2, partition_offsets = $3, updated_at = now()",
+            self.name, position, {str(p): o for p, o in self._acked.items()})
 
-    async def _reconcile(self, checkpoint: int) -> int:
-        """Start again from the beginning when the broker has lost what was published.
-
-        An empty topic after publishing means a broker that came back without its data.
-        (Comparing message counts would catch partial loss too, but Tansu 0.6 answers
-        ListOffsets with the last batch's base offset, so counts are unreliable there; at
-        worst this check republishes once more than needed, which consumers ignore.)
-        """
-        if checkpoint == 0 or not await topic_is_empty(self.bootstrap, self.topic):
-            return checkpoint
-        log.warning("the broker lost the topic's events; republishing the log",
-                    extra={"topic": self.topic, "published_up_to": checkpoint})
-        await self._save_checkpoint(0)
-        return 0
+    async def _check_broker(self) -> None:
+        """Raise `BrokerLostData` if a partition written before now ends at offset 0."""
+        if not self._acked:
+            return
+        ends = await end_offsets(self.bootstrap, self.topic)
+        if any(ends.get(partition, 0) == 0 for partition in self._acked):
+            raise BrokerLostData
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until `stop` is set; survives broker outages by retrying with backoff."""
         listener = await asyncpg.connect(self.dsn)
-        channel = f"iep_events_{self.store.schema}"
-        await listener.add_listener(channel, lambda *_: self._wake.set())
+        await listener.add_listener(f"iep_events_{self.store.schema}",
+                                    lambda *_: self._wake.set())
         backoff = 0.5
         try:
             while not stop.is_set():
                 try:
                     await self._publish_until(stop)
-                except (KafkaError, OSError, asyncio.TimeoutError) as err:
+                except BrokerLostData:
+                    log.warning("the broker lost the topic's events; republishing the log",
+                                extra={"topic": self.topic})
+                    self._acked = {}
+                    self.republished += 1
+                    await self._save(0)
+                except (TimeoutError, KafkaError, OSError) as err:
                     log.warning("relay lost the broker; retrying",
                                 extra={"topic": self.topic, "error": type(err).__name__})
                     await _sleep_or_stop(stop, backoff)
@@ -148,31 +169,30 @@ class Relay:
         )
         await producer.start()
         try:
-            position = await self._reconcile(await self.checkpoint())
-            last_check = asyncio.get_running_loop().time()
+            position = await self._load()
+            await self._check_broker()
+            loop = asyncio.get_running_loop()
+            last_check = loop.time()
             while not stop.is_set():
                 self._wake.clear()
+                if loop.time() - last_check > RECONCILE_SECONDS:
+                    await self._check_broker()
+                    last_check = loop.time()
                 rows = await self.store.read_all_raw(position, self.batch_size)
                 if rows:
                     await self._send(producer, rows)
                     position = rows[-1].global_position
-                    await self._save_checkpoint(position)
+                    await self._save(position)
                     RELAY_PUBLISHED.labels(service=self.store.service).inc(len(rows))
                     self.published += len(rows)
                     if len(rows) == self.batch_size:
                         continue
                 head = await self.store.head_position()
-                RELAY_LAG.labels(service=self.store.service).set(
-                    max(0, head - position))
+                RELAY_LAG.labels(service=self.store.service).set(max(0, head - position))
                 if head > position:
                     # Committed but held back by an older running transaction: look again soon.
                     await _wait(self._wake, stop, 0.02)
                     continue
-                now = asyncio.get_running_loop().time()
-                if now - last_check > 5 * self.poll_seconds:
-                    position = await self._reconcile(position)
-                    await ensure_topics(self.bootstrap, [self.topic])
-                    last_check = now
                 await _wait(self._wake, stop, self.poll_seconds)
         finally:
             await producer.stop()
@@ -183,7 +203,15 @@ class Relay:
             key, value, headers = message_for(row, self.store.service)
             futures.append(await producer.send(self.topic, value=value, key=key,
                                                headers=headers))
-        await asyncio.gather(*futures)
+        lost = False
+        for record in await asyncio.gather(*futures):
+            previous = self._acked.get(record.partition, -1)
+            if record.offset <= previous:
+                lost = True  # offsets went backwards: a fresh log on the broker
+            self._acked[record.partition] = max(previous, record.offset) if not lost \
+                else record.offset
+        if lost:
+            raise BrokerLostData
 
 
 async def _wait(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
@@ -198,5 +226,5 @@ async def _wait(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> Non
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
     try:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

@@ -96,7 +96,7 @@ class StreamProcessor:
                 while not stop.is_set() and not self.crashed:
                     try:
                         await asyncio.wait_for(stop.wait(), timeout=1.0)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
             except Exception as err:
                 log.warning("stream processor failed to start; retrying",

@@ -99,5 +99,5 @@ class TimerLoop:
                 log.warning("timer tick failed; retrying", extra={"error": type(err).__name__})
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

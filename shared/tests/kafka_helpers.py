@@ -6,7 +6,6 @@ import asyncio
 import time
 
 from aiokafka import AIOKafkaConsumer
-
 from iep_kernel.events import PublishedEvent
 
 

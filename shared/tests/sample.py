@@ -6,14 +6,13 @@ from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
-
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.decider import CommandHandler, CommandResult, Decider, IllegalTransition, NotFound
 from iep_kernel.events import Event, EventRegistry
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 from iep_kernel.service import ServiceSpec
+from pydantic import BaseModel, Field
 
 registry = EventRegistry("sample")
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
-
 from aiokafka import AIOKafkaProducer
-
 from iep_kernel.config import topic_for
 from iep_kernel.consumer import (
     Handler,
@@ -21,6 +18,7 @@ from iep_kernel.consumer import (
 from iep_kernel.events import Metadata
 from iep_kernel.relay import ensure_topics, message_for
 from iep_kernel.streams import AiokafkaStreamProcessor, StreamProcessor
+from iep_kernel.testing.waiting import eventually
 
 from .sample import CounterIncremented, CounterOpened, registry
 
@@ -40,11 +38,6 @@ def recording_handler(refuse: set[str]) -> Handler:
     return Handler("sample.recorder", ("sample",), handle)
 
 
-async def wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
 
 
 @pytest.mark.parametrize("engine", ["faust", "aiokafka"])
@@ -72,7 +65,7 @@ async def test_same_events_delivered_twice_have_one_effect(isolation, engine):
                                 topic_prefix=isolation.topic_prefix, session_timeout=6)
     await processor.start()
     try:
-        await wait_for(lambda: _count(pool, "SELECT count(*) FROM applied_events", 3))
+        await eventually(lambda: _count(pool, "SELECT count(*) FROM applied_events", 3))
         await asyncio.sleep(1.0)  # give the duplicates their chance to be applied
     finally:
         await processor.stop()

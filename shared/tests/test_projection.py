@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 
 import pytest
-
 from iep_kernel.projection import Projection, rebuild
+from iep_kernel.testing.waiting import eventually
 
 from . import sample
 
@@ -32,11 +31,6 @@ class Totals(Projection):
 SPEC = dataclasses.replace(sample.service, projections=(Totals(),))
 
 
-async def eventually(predicate, timeout=40.0):
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
 
 
 async def run_commands(system, students: int, increments: int, first: int = 0) -> None:
@@ -83,7 +77,7 @@ async def test_broker_restart_keeps_read_models_and_new_events_flow(isolation):
     await asyncio.sleep(3)
     assert await table(pool) == before  # the relay republished; nothing was applied twice
     await run_commands(system, 1, 1, first=7)  # a new student after the restart
-    await eventually(lambda: caught_up(pool, 11), timeout=90)
+    await eventually(lambda: caught_up(pool, 11), within=90)
     after = await table(pool)
     assert after == [*before, {"student_id": "s7", "total": 1, "events": 2}]
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0

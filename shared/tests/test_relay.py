@@ -7,7 +7,6 @@ from collections import defaultdict
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from iep_kernel.config import topic_for
 from iep_kernel.events import Metadata
 from iep_kernel.relay import Relay
@@ -84,7 +83,8 @@ async def test_killed_mid_stream_and_restarted_delivers_everything_in_order(isol
     await writer
     restarted = asyncio.create_task(relay_for(isolation, store, batch_size=5).run(stop))
     try:
-        events = await read_topic(isolation.bootstrap, topic_for("sample", isolation.topic_prefix), 60)
+        topic = topic_for("sample", isolation.topic_prefix)
+        events = await read_topic(isolation.bootstrap, topic, 60)
         assert len({e.event_id for e in events}) == 60
         assert_in_order_per_student(events)
     finally:
@@ -111,6 +111,33 @@ async def test_broker_down_then_back_loses_nothing(isolation):
         events = await read_topic(isolation.bootstrap, topic, 7, timeout=40)
         assert len({e.event_id for e in events}) == 7
         assert_in_order_per_student(events)
+        assert relay.republished >= 1
+    finally:
+        stop.set()
+        await task
+
+
+async def test_broker_restarted_empty_gets_the_whole_log_again_without_new_events(isolation):
+    """As when `make up` starts again: PostgreSQL kept the log, the broker kept nothing."""
+    broker = isolation.infra.broker
+    if broker is None:
+        pytest.skip("the broker is external and cannot be restarted by the test")
+    store = await isolation.store(registry)
+    await append_for_students(store, 3, 2)
+    topic = topic_for("sample", isolation.topic_prefix)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay_for(isolation, store).run(stop))
+    assert len({e.event_id for e in await read_topic(isolation.bootstrap, topic, 6)}) == 6
+    stop.set()
+    await task
+    broker.restart()
+    stop = asyncio.Event()
+    relay = relay_for(isolation, store)
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        events = await read_topic(isolation.bootstrap, topic, 6)
+        assert len({e.event_id for e in events}) == 6
+        assert relay.republished == 1
     finally:
         stop.set()
         await task

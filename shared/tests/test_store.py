@@ -8,8 +8,7 @@ from datetime import timedelta
 
 import asyncpg
 import pytest
-
-from iep_kernel.events import Metadata, MalformedEvent, UnknownEventType
+from iep_kernel.events import MalformedEvent, Metadata, UnknownEventType
 from iep_kernel.store import Append, ConcurrencyConflict
 
 from .sample import CounterIncremented, CounterOpened, registry

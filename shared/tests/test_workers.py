@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 from datetime import UTC, datetime, timedelta
 
 from iep_kernel.clock import FixedClock
 from iep_kernel.consumer import Handler
 from iep_kernel.decider import CommandHandler
 from iep_kernel.events import SYSTEM_ACTOR, Metadata
+from iep_kernel.testing.waiting import eventually
 from iep_kernel.timers import Timer, schedule
 
 from . import sample
@@ -33,11 +33,6 @@ def reminder(runtime):
     return fire
 
 
-async def eventually(predicate, timeout=40.0):
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
 
 
 async def test_command_reaches_consumer_and_timer_fires_once(isolation):

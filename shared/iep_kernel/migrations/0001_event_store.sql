@@ -69,10 +69,13 @@ END $$;
 CREATE TRIGGER events_notify AFTER INSERT ON events
     FOR EACH STATEMENT EXECUTE FUNCTION iep_notify_events();
 
+-- How far the relay got, and the highest offset the broker acknowledged per partition:
+-- a broker that comes back without its data is seen by its offsets going backwards.
 CREATE TABLE relay_checkpoints (
-    relay      text PRIMARY KEY,
-    position   bigint NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now()
+    relay             text PRIMARY KEY,
+    position          bigint NOT NULL,
+    partition_offsets jsonb NOT NULL DEFAULT '{}',
+    updated_at        timestamptz NOT NULL DEFAULT now()
 );
 
 -- Idempotent consumers: the applied event id is written in the same transaction as the effect.

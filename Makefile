@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: up test lint bench lock clean
+.PHONY: up test lint bench lock clean install
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -24,6 +24,7 @@ up: $(VENV)/.synced
 	$(VENV)/bin/iep up
 
 test: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced

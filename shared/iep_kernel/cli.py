@@ -88,7 +88,7 @@ def migrate(service: ServiceOpt = None) -> None:
 
     async def main() -> None:
         applied = await migrate_services(require_database(settings), specs,
-                                         settings.schema_prefix)
+                                         settings.schema_prefix, settings.keys_database_url)
         for name, versions in applied.items():
             typer.echo(f"{name}: {', '.join(versions) if versions else 'up to date'}")
 

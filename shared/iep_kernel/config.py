@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,14 @@ class Settings(BaseSettings):
         False, description="Accept tokens from the local dev issuer (embedded mode only)")
     dev_issuer_key_file: Path | None = None
 
+    master_key: SecretStr | None = Field(
+        None, description="base64 of 32 random bytes that wraps every student data key; "
+                          "required in production (embedded mode makes one in the data folder)")
+    keys_database_url: str | None = Field(
+        None, description="PostgreSQL DSN of the key vault; default IEP_DATABASE_URL")
+    key_cache_seconds: float = Field(
+        30.0, description="How long a process keeps an unwrapped data key in memory")
+
     def check_production(self) -> None:
         """Refuse settings that must never reach a district's production system."""
         if self.environment == "production":
@@ -54,6 +62,8 @@ class Settings(BaseSettings):
                                  "tokens must come from the district's OIDC provider")
             if not self.auth_jwks_url:
                 raise ValueError("IEP_AUTH_JWKS_URL is required in production")
+            if self.master_key is None:
+                raise ValueError("IEP_MASTER_KEY is required in production")
 
 
 @lru_cache

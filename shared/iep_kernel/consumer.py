@@ -29,6 +29,7 @@ from iep_kernel.metrics import (
     CONSUMER_LAG,
 )
 from iep_kernel.store import ConcurrencyConflict
+from iep_kernel.vault import KeyVault, open_trees
 
 log = logging.getLogger("iep.consumer")
 
@@ -58,6 +59,7 @@ class Subscription:
 
     handler: Handler
     pool: asyncpg.Pool
+    vault: KeyVault | None = None  # opens sealed personal fields before the handler sees them
     applied: int = field(default=0)
 
 
@@ -110,6 +112,9 @@ async def apply_message(sub: Subscription, topic: str, raw: bytes,
         return Outcome.DEAD_LETTER
     if not handler.wants(event.event_type):
         return Outcome.SKIPPED
+    if sub.vault is not None:
+        (data,) = await open_trees(sub.vault, [event.data])
+        event = event.model_copy(update={"data": data})
     token = correlation_id.set(event.metadata.correlation_id)
     try:
         attempt = 0

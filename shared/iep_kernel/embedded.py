@@ -43,7 +43,7 @@ def run_embedded(settings: Settings) -> None:
 
 async def _main(settings: Settings, dsn: str, bootstrap: str) -> None:
     specs = discover_services([s for s in settings.services.split(",") if s])
-    await migrate_services(dsn, specs, settings.schema_prefix)
+    await migrate_services(dsn, specs, settings.schema_prefix, settings.keys_database_url)
     runtimes = await open_runtimes(specs, settings, dsn, bootstrap)
     url = f"http://{settings.http_host}:{settings.http_port}"
     print(f"IEP Lifecycle Platform is up at {url}  (services: "

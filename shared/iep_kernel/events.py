@@ -9,31 +9,73 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any, ClassVar, TypeVar, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
+from pydantic.fields import FieldInfo
+
+DESTROYED = "[destroyed]"
 
 
-class Personal:
+def _keep_destroyed(value: Any, handler: Any) -> Any:
+    # A field whose student's key was destroyed reads back as DESTROYED, whatever its type.
+    if value == DESTROYED:
+        return value
+    return handler(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Personal(WrapValidator):
     """Marks a field as personal data: `name: Annotated[str, PII]`.
 
     Names, dates of birth, contact details and free-text notes are personal. Such fields
-    never appear in logs or metric labels, and are protected at rest.
+    are encrypted at rest with the student's key, never appear in logs or metric labels,
+    and read back as "[destroyed]" once the student's records are destroyed.
     """
 
     def __repr__(self) -> str:
         return "PII"
 
 
-PII = Personal()
+PII = Personal(_keep_destroyed)
+
+
+def is_personal(info: FieldInfo) -> bool:
+    return any(isinstance(m, Personal) for m in info.metadata)
 
 
 def personal_fields(model: type[BaseModel]) -> set[str]:
     """The names of a model's fields marked personal (top level)."""
-    return {name for name, info in model.model_fields.items()
-            if any(isinstance(m, Personal) for m in info.metadata)}
+    return {name for name, info in model.model_fields.items() if is_personal(info)}
+
+
+@cache
+def has_personal_data(model: type[BaseModel]) -> bool:
+    """Whether a model or any model nested in its fields has personal fields."""
+    return _has_personal(model, set())
+
+
+def _has_personal(model: type[BaseModel], seen: set[type]) -> bool:
+    if model in seen:
+        return False
+    seen.add(model)
+    for info in model.model_fields.values():
+        if is_personal(info):
+            return True
+        for inner in _models_in(info.annotation):
+            if _has_personal(inner, seen):
+                return True
+    return False
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 class Event(BaseModel):
@@ -150,6 +192,8 @@ class EventRegistry:
         self.service = service
         self._classes: dict[str, type[Event]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        for cls in KERNEL_EVENTS:
+            self._classes[cls.event_type()] = cls
 
     def register(self, cls: E) -> E:
         name = cls.event_type()
@@ -214,3 +258,26 @@ class EventRegistry:
 def payload_of(event: Event) -> dict[str, Any]:
     """The JSON form of an event as stored and published."""
     return event.model_dump(mode="json")
+
+
+# -- events every service knows -------------------------------------------------------------
+
+
+class RecordAccessed(Event):
+    """Someone read a student's record through an API (34 CFR 300.614, FERPA 99.32)."""
+
+    resource: str
+    purpose: Annotated[str, PII]
+
+
+class StudentRecordsDestroyed(Event):
+    """The student's personal data was destroyed at the parent's request (34 CFR 300.624):
+    their data keys are gone, so every copy of it reads as "[destroyed]"."""
+
+    requested_by: str
+    requested_on: date
+    parent_informed_on: date
+    keys_destroyed: int
+
+
+KERNEL_EVENTS: tuple[type[Event], ...] = (RecordAccessed, StudentRecordsDestroyed)

@@ -17,7 +17,7 @@ import asyncpg
 from iep_kernel.clock import Clock, SystemClock
 from iep_kernel.config import Settings, topic_for
 from iep_kernel.consumer import Subscription
-from iep_kernel.db import connect, create_pool
+from iep_kernel.db import connect, create_pool, schema_name
 from iep_kernel.metrics import count_appended
 from iep_kernel.migrations import migrate
 from iep_kernel.relay import Relay
@@ -25,6 +25,7 @@ from iep_kernel.service import ServiceSpec
 from iep_kernel.store import EventStore
 from iep_kernel.streams import AiokafkaStreamProcessor, StreamProcessor
 from iep_kernel.timers import TimerLoop
+from iep_kernel.vault import VAULT_SQL, KeyVault, LocalMasterKey, MasterKey, dev_master_key
 
 log = logging.getLogger("iep.runtime")
 
@@ -40,6 +41,7 @@ class ServiceRuntime:
     pool: asyncpg.Pool
     store: EventStore
     clock: Clock
+    vault: KeyVault
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -55,8 +57,33 @@ class ServiceRuntime:
         return topic_for(self.spec.name, self.settings.topic_prefix)
 
 
-async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix: str = ""
-                           ) -> dict[str, list[str]]:
+def vault_schema(settings: Settings) -> str:
+    return f"{settings.schema_prefix}iep_keys"
+
+
+def master_key(settings: Settings) -> MasterKey:
+    if settings.master_key is not None:
+        return LocalMasterKey.from_base64(settings.master_key.get_secret_value())
+    if settings.environment == "production":
+        raise SystemExit("IEP_MASTER_KEY is required in production")
+    return dev_master_key(settings.data_dir / "master-key")
+
+
+async def open_vault(settings: Settings, dsn: str) -> KeyVault:
+    pool = await create_pool(settings.keys_database_url or dsn, vault_schema(settings),
+                             max_size=5)
+    return KeyVault(pool, master_key(settings), cache_seconds=settings.key_cache_seconds)
+
+
+async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix: str = "",
+                           keys_dsn: str | None = None) -> dict[str, list[str]]:
+    keys = await connect(keys_dsn or dsn)
+    try:
+        schema = schema_name(f"{schema_prefix}iep_keys")
+        await keys.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"; '
+                           f'SET search_path = "{schema}"; {VAULT_SQL}')
+    finally:
+        await keys.close()
     conn = await connect(dsn)
     try:
         applied = {}
@@ -75,19 +102,23 @@ async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix
 async def open_runtimes(specs: Sequence[ServiceSpec], settings: Settings, dsn: str,
                         bootstrap: str, clock: Clock | None = None) -> list[ServiceRuntime]:
     runtimes = []
+    vault = await open_vault(settings, dsn)
     for spec in specs:
         schema = f"{settings.schema_prefix}{spec.schema}"
         pool = await create_pool(dsn, schema)
         store = EventStore(pool, spec.registry, schema=schema, clock=clock,
-                           on_append=count_appended)
+                           on_append=count_appended, vault=vault)
         runtimes.append(ServiceRuntime(spec, settings, dsn, bootstrap, pool, store,
-                                       clock or SystemClock()))
+                                       clock or SystemClock(), vault))
     return runtimes
 
 
 async def close_runtimes(runtimes: Sequence[ServiceRuntime]) -> None:
+    vaults = {id(rt.vault): rt.vault for rt in runtimes}
     for runtime in runtimes:
         await runtime.pool.close()
+    for vault in vaults.values():
+        await vault.pool.close()
 
 
 @dataclass
@@ -101,6 +132,8 @@ class Workers:
     timer_loops: list[TimerLoop] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        from iep_kernel.access import destruction_handler
+
         subscriptions = []
         for rt in self.runtimes:
             if rt.spec.publishes:
@@ -109,8 +142,9 @@ class Workers:
                     idempotence=rt.settings.kafka_idempotence,
                     batch_size=rt.settings.relay_batch_size,
                     poll_seconds=rt.settings.relay_poll_seconds))
-            handlers = [*rt.spec.handlers(rt), *(p.handler() for p in rt.spec.projections)]
-            subscriptions += [Subscription(h, rt.pool) for h in handlers]
+            handlers = [*rt.spec.handlers(rt), *(p.handler() for p in rt.spec.projections),
+                        destruction_handler(rt, rt.spec.purge)]
+            subscriptions += [Subscription(h, rt.pool, rt.vault) for h in handlers]
             if rt.spec.timers is not None:
                 self.timer_loops.append(TimerLoop(rt, rt.spec.timers(rt),
                                                   rt.settings.timer_poll_seconds))

@@ -6,7 +6,7 @@ Each service package exposes a `ServiceSpec` under the `iep.services` entry-poin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -32,6 +32,8 @@ class ServiceSpec:
     handlers: Callable[[ServiceRuntime], Sequence[Handler]] = field(default=lambda rt: ())
     timers: Callable[[ServiceRuntime], TimerFire] | None = None
     projections: Sequence[Projection] = ()  # read models: created at migration, rebuildable
+    # Purges the service's own query tables of a student's personal data on destruction.
+    purge: Callable[[Any, str], Awaitable[None]] | None = None
     publishes: bool = True  # read-side services own no events and run no relay
     summary: str = ""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -14,7 +14,16 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from iep_kernel.clock import Clock, SystemClock
-from iep_kernel.events import Envelope, Event, EventRegistry, Metadata, PublishedEvent, payload_of
+from iep_kernel.events import (
+    Envelope,
+    Event,
+    EventRegistry,
+    Metadata,
+    PublishedEvent,
+    has_personal_data,
+    payload_of,
+)
+from iep_kernel.vault import KeyVault, open_trees, seal_model
 
 GENESIS_HASH = "0" * 64
 
@@ -153,9 +162,11 @@ class EventStore:
         schema: str,
         clock: Clock | None = None,
         on_append: Any = None,
+        vault: KeyVault | None = None,
     ) -> None:
         self.pool = pool
         self.schema = schema
+        self.vault = vault
         self.registry = registry
         self.service = registry.service
         self.clock: Clock = clock or SystemClock()
@@ -199,6 +210,9 @@ class EventStore:
         count = sum(len(a.events) for a in appends)
         if count == 0:
             raise ValueError("nothing to append")
+        # Seal personal fields first: the vault has its own connection, and this
+        # transaction's first write must be the allocation below.
+        payloads = [await self._stored_payload(e) for a in appends for e in a.events]
         # One round trip: positions for all events, and the head of every stream touched.
         streams = [a.stream_id for a in appends]
         heads = await conn.fetch(
@@ -230,8 +244,7 @@ class EventStore:
                 version += 1
                 event_id = uuid4()
                 event_type = event.event_type()
-                payload = payload_of(event)
-                payload_json = canonical_json(payload)
+                payload_json = canonical_json(payloads[position - alloc["first_position"]])
                 header = {
                     "event_id": str(event_id), "stream_id": part.stream_id,
                     "stream_version": version, "global_position": position,
@@ -275,11 +288,22 @@ class EventStore:
             self._on_append(self.service, count)
         return results
 
+    async def _stored_payload(self, event: Event) -> dict[str, Any]:
+        payload = payload_of(event)
+        if self.vault is None or not has_personal_data(type(event)):
+            return payload
+        key_id, key = await self.vault.key_for_writing(event.student_id)
+        return seal_model(event, payload, key_id, key)
+
     # -- reading ---------------------------------------------------------------------------
 
-    def _decode(self, row: StoredEvent) -> Envelope:
+    async def _decode_all(self, rows: Sequence[StoredEvent]) -> list[Envelope]:
+        payloads = await open_trees(self.vault, [r.payload for r in rows])
+        return [self._decode(r, p) for r, p in zip(rows, payloads, strict=True)]
+
+    def _decode(self, row: StoredEvent, payload: dict[str, Any]) -> Envelope:
         data = self.registry.decode(
-            row.event_type, row.schema_version, row.payload,
+            row.event_type, row.schema_version, payload,
             stream_id=row.stream_id, position=row.global_position,
         )
         return Envelope(
@@ -312,7 +336,7 @@ class EventStore:
     ) -> list[Envelope]:
         """The stream's events in order, up to a version or as recorded at an instant."""
         rows = await self.read_stream_raw(stream_id, up_to=up_to, as_of=as_of, conn=conn)
-        return [self._decode(r) for r in rows]
+        return await self._decode_all(rows)
 
     async def read_all_raw(self, from_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Committed events after `from_position`, in position order, never skipping one."""
@@ -324,7 +348,16 @@ class EventStore:
         return [_stored(r) for r in records]
 
     async def read_all(self, from_position: int = 0, limit: int = 1000) -> list[Envelope]:
-        return [self._decode(r) for r in await self.read_all_raw(from_position, limit)]
+        return await self._decode_all(await self.read_all_raw(from_position, limit))
+
+    async def read_student(self, student_id: str, event_types: Sequence[str] | None = None
+                           ) -> list[Envelope]:
+        """Every event of one student in this log, in position order."""
+        records = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE student_id = $1 "
+            "AND ($2::text[] IS NULL OR event_type = ANY($2)) ORDER BY global_position",
+            student_id, list(event_types) if event_types is not None else None)
+        return await self._decode_all([_stored(r) for r in records])
 
     async def head_position(self) -> int:
         """The highest position a tailing reader may read now."""

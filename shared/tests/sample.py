@@ -6,9 +6,10 @@ from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.decider import CommandHandler, CommandResult, Decider, IllegalTransition, NotFound
-from iep_kernel.events import Event, EventRegistry
+from iep_kernel.events import PII, Event, EventRegistry
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 from iep_kernel.service import ServiceSpec
@@ -20,6 +21,7 @@ registry = EventRegistry("sample")
 @registry.register
 class CounterOpened(Event):
     label: str
+    note: Annotated[str, PII] = ""
 
 
 @registry.register
@@ -39,12 +41,14 @@ class Counter:
     student_id: str = ""
     total: int = 0
     opened: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class OpenCounter:
     student_id: str
     label: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ LIMIT = 10
 
 def decide(command: OpenCounter | Increment, state: Counter) -> list[Event]:
     if isinstance(command, OpenCounter):
-        return [CounterOpened(student_id=command.student_id, label=command.label)]
+        return [CounterOpened(student_id=command.student_id, label=command.label,
+                              note=command.note)]
     if not state.opened:
         raise NotFound("no such counter")
     if state.total + command.by > LIMIT:
@@ -71,7 +76,7 @@ def decide(command: OpenCounter | Increment, state: Counter) -> list[Event]:
 
 def evolve(state: Counter, event: Event) -> Counter:
     if isinstance(event, CounterOpened):
-        return Counter(student_id=event.student_id, opened=True)
+        return Counter(student_id=event.student_id, opened=True, note=event.note)
     if isinstance(event, CounterIncremented):
         return replace(state, total=state.total + event.by)
     return state
@@ -81,12 +86,14 @@ counter = Decider(Counter, evolve, decide)
 permit = Permissions("sample")
 Runtime = Annotated[ServiceRuntime, Depends(runtime_of("sample"))]
 Commands = commands_of("sample")
+AccessLog = access_log_of("sample")
 router = APIRouter(prefix="/api/sample", tags=["sample"], responses=COMMAND_RESPONSES)
 
 
 class OpenRequest(BaseModel):
     student_id: str = Field(min_length=1)
     label: str = Field(min_length=1, max_length=20)
+    note: str = ""
 
 
 class IncrementRequest(BaseModel):
@@ -97,12 +104,13 @@ class IncrementRequest(BaseModel):
 class CounterView(BaseModel):
     counter_id: str
     total: int
+    note: str = ""
     position: int = 0
 
 
 def view(result: CommandResult[Counter]) -> CounterView:
     return CounterView(counter_id=result.stream_id.removeprefix("counter-"),
-                       total=result.state.total)
+                       total=result.state.total, note=result.state.note)
 
 
 @router.post("/counters", status_code=201)
@@ -112,7 +120,7 @@ async def open_counter(body: OpenRequest, commands: Commands, runtime: Runtime,
     """Open a counter."""
     stream = f"counter-{uuid.uuid4()}"
     return await commands.execute(CommandHandler(runtime.store, counter), stream,
-                                  OpenCounter(body.student_id, body.label), who, view,
+                                  OpenCounter(body.student_id, body.label, body.note), who, view,
                                   status_code=201)  # type: ignore[return-value]
 
 
@@ -127,4 +135,22 @@ async def increment(counter_id: str, body: IncrementRequest, commands: Commands,
                                   view)  # type: ignore[return-value]
 
 
+@router.get("/counters/{counter_id}")
+async def read_counter(counter_id: str, runtime: Runtime, access: AccessLog,
+                       who: Annotated[Principal, permit("read_counter", "case_manager",
+                                                        "parent", "auditor")]) -> CounterView:
+    """Read a counter (the read is recorded in the record of access)."""
+    access.require_purpose(who)
+    state, _ = await CommandHandler(runtime.store, counter).load(f"counter-{counter_id}")
+    if not state.opened:
+        raise NotFound("no such counter")
+    await access.record(who, state.student_id, f"counter/{counter_id}")
+    return CounterView(counter_id=counter_id, total=state.total, note=state.note)
+
+
+async def is_guardian(runtime: ServiceRuntime, subject: str, student_id: str) -> bool:
+    return subject == f"guardian-of-{student_id}"
+
+
+router.include_router(access_router("sample", is_guardian))
 service = ServiceSpec(name="sample", registry=registry, router=router)

@@ -41,7 +41,8 @@ class System:
         settings = Settings(
             database_url=dsn, kafka_bootstrap=bootstrap, schema_prefix=f"{prefix}_",
             topic_prefix=f"{prefix}.", auth_dev_issuer=True,
-            dev_issuer_key_file=key_dir / "dev-issuer.pem", relay_poll_seconds=0.2,
+            dev_issuer_key_file=key_dir / "dev-issuer.pem", data_dir=key_dir,
+            relay_poll_seconds=0.2,
             timer_poll_seconds=0.2, consumer_session_timeout_seconds=6.0)
         await migrate_services(dsn, specs, settings.schema_prefix)
         runtimes = await open_runtimes(specs, settings, dsn, bootstrap, clock)

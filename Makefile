@@ -25,11 +25,12 @@ up: $(VENV)/.synced
 
 test: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --strict shared/iep_kernel
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy shared/iep_kernel
+	$(VENV)/bin/mypy --strict shared/iep_kernel
 
 bench: $(VENV)/.synced
 	$(VENV)/bin/python -m bench

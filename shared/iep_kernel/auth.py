@@ -64,7 +64,7 @@ class DevIssuer:
         else:
             key_file.parent.mkdir(parents=True, exist_ok=True)
             self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            key_file.write_bytes(self._key.private_bytes(  # type: ignore[union-attr]
+            key_file.write_bytes(self._key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption()))
             key_file.chmod(0o600)

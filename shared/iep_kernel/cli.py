@@ -109,6 +109,15 @@ def token(
     typer.echo(DevIssuer(dev_key_file(settings)).token(settings, sub, role, school or ()))
 
 
+@app.command()
+def permissions(service: ServiceOpt = None) -> None:
+    """Print the permission table (route by role) as Markdown, as the README shows it."""
+    from iep_kernel.permissions import render_markdown, table_of
+
+    settings = Settings()
+    typer.echo(render_markdown(table_of(discover_services(_names(service, settings)))))
+
+
 @dead_letters.command("list")
 def list_letters(service: ServiceOpt = None) -> None:
     """List the dead letters of each service, newest last, as JSON lines."""

@@ -110,6 +110,31 @@ def token(
 
 
 @app.command()
+def rebuild(
+    service: Annotated[str, typer.Option("--service", "-s", help="The service")],
+    projection: Annotated[list[str] | None, typer.Option(
+        help="A projection name; repeat; default all of the service's")] = None,
+) -> None:
+    """Drop a service's read models and replay them from the topics."""
+    from iep_kernel.process import open_service, require_broker
+    from iep_kernel.projection import rebuild as rebuild_projection
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+
+    async def main() -> None:
+        async with open_service(settings, service) as runtime:
+            chosen = [p for p in runtime.spec.projections
+                      if not projection or p.name in projection]
+            for item in chosen:
+                report = await rebuild_projection(runtime.pool, item, require_broker(settings),
+                                                  settings.topic_prefix)
+                typer.echo(json.dumps(report.__dict__))
+
+    asyncio.run(main())
+
+
+@app.command()
 def permissions(service: ServiceOpt = None) -> None:
     """Print the permission table (route by role) as Markdown, as the README shows it."""
     from iep_kernel.permissions import render_markdown, table_of

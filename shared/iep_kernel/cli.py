@@ -179,6 +179,19 @@ def replay(
     asyncio.run(main())
 
 
+def _add_service_commands() -> None:
+    """Services add their own commands (a typer.Typer, or a function) under `iep.commands`."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="iep.commands"):
+        command = entry.load()
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=entry.name)
+        else:
+            app.command(name=entry.name)(command)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    _add_service_commands()
     app()

@@ -1,0 +1,1 @@
+"""The views service of the IEP Lifecycle Platform."""

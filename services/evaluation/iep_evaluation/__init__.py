@@ -1,0 +1,1 @@
+"""The evaluation stage of the IEP lifecycle: from the parent's consent to eligibility."""

@@ -1,0 +1,1 @@
+"""Command handling, the referral process manager, deadlines and the query tables."""

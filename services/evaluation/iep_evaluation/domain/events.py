@@ -1,0 +1,153 @@
+"""What happens to an evaluation, in the past tense. Every `student_id` is the district's id."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from iep_kernel.events import PII, Event, EventRegistry
+from pydantic import BaseModel, ConfigDict
+
+registry = EventRegistry("evaluation")
+
+
+class Area(StrEnum):
+    """What an assessment looks at (34 CFR 300.304(c)(4): all areas of suspected disability)."""
+
+    READING = "reading"
+    MATH = "math"
+    SPEECH = "speech"
+    LANGUAGE = "language"
+    DEVELOPMENTAL = "developmental"
+    HEARING = "hearing"
+    VISION = "vision"
+    MOTOR = "motor"
+    BEHAVIOR = "behavior"
+    COGNITIVE = "cognitive"
+    OTHER = "other"
+
+
+class EvaluatorRole(StrEnum):
+    PSYCHOLOGIST = "psychologist"
+    COUNSELOR = "counselor"
+    HEALTHCARE_PROVIDER = "healthcare_provider"
+    HEARING_SPECIALIST = "hearing_specialist"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"
+    PHYSICAL_THERAPIST = "physical_therapist"
+    SPEECH_THERAPIST = "speech_therapist"
+    TEACHER = "teacher"
+    SPECIAL_EDUCATOR = "special_educator"
+    VISION_SPECIALIST = "vision_specialist"
+
+
+class Category(StrEnum):
+    """The disability categories of 34 CFR 300.8(c), and developmental delay (300.8(b))."""
+
+    AUTISM = "autism"
+    DEAF_BLINDNESS = "deaf_blindness"
+    DEAFNESS = "deafness"
+    DEVELOPMENTAL_DELAY = "developmental_delay"
+    EMOTIONAL_DISTURBANCE = "emotional_disturbance"
+    HEARING_IMPAIRMENT = "hearing_impairment"
+    INTELLECTUAL_DISABILITY = "intellectual_disability"
+    MULTIPLE_DISABILITIES = "multiple_disabilities"
+    ORTHOPEDIC_IMPAIRMENT = "orthopedic_impairment"
+    OTHER_HEALTH_IMPAIRMENT = "other_health_impairment"
+    SPECIFIC_LEARNING_DISABILITY = "specific_learning_disability"
+    SPEECH_OR_LANGUAGE_IMPAIRMENT = "speech_or_language_impairment"
+    TRAUMATIC_BRAIN_INJURY = "traumatic_brain_injury"
+    VISUAL_IMPAIRMENT = "visual_impairment"
+
+
+class TeamRole(StrEnum):
+    """Who sits on the group that determines eligibility (34 CFR 300.306(a)(1))."""
+
+    PARENT = "parent"
+    GENERAL_EDUCATION_TEACHER = "general_education_teacher"
+    SPECIAL_EDUCATION_TEACHER = "special_education_teacher"
+    DISTRICT_REPRESENTATIVE = "district_representative"
+    PSYCHOLOGIST = "psychologist"
+    EVALUATOR = "evaluator"
+    RELATED_SERVICE_PROVIDER = "related_service_provider"
+    OTHER = "other"
+
+
+class DayCount(StrEnum):
+    CALENDAR = "calendar"
+    SCHOOL = "school"
+
+
+class TeamMember(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[str, PII]
+    role: TeamRole
+
+
+@registry.register
+class EvaluationOpened(Event):
+    """The parent consented, so the evaluation began and its timeline started."""
+
+    evaluation_id: str
+    referral_id: str
+    school_id: str
+    consented_on: date
+    due_on: date
+    timeline_days: int
+    day_count: DayCount
+    date_of_birth: Annotated[date | None, PII]
+    guardian_ids: tuple[str, ...]
+
+
+@registry.register
+class AssessmentCompleted(Event):
+    evaluation_id: str
+    assessment_number: int
+    area: Area
+    evaluator_name: Annotated[str, PII]
+    evaluator_role: EvaluatorRole
+    instrument: str
+    completed_on: date
+    summary: Annotated[str, PII]
+
+
+@registry.register
+class EligibilityDetermined(Event):
+    evaluation_id: str
+    school_id: str
+    eligible: bool
+    categories: tuple[Category, ...]
+    adverse_effect: bool
+    needs_special_education: bool
+    team: tuple[TeamMember, ...]
+    parent_participated: bool
+    determined_on: date
+    rationale: Annotated[str, PII]
+    section_504_referral: bool
+    within_timeline: bool
+
+
+@registry.register
+class Section504ReferralMade(Event):
+    """A child not eligible under IDEA was referred for a Section 504 plan (34 CFR 104.35)."""
+
+    evaluation_id: str
+    school_id: str
+    referred_on: date
+    categories: tuple[Category, ...]
+
+
+@registry.register
+class EvaluationDeadlineApproaching(Event):
+    evaluation_id: str
+    school_id: str
+    due_on: date
+    days_remaining: int
+
+
+@registry.register
+class EvaluationOverdue(Event):
+    evaluation_id: str
+    school_id: str
+    due_on: date

@@ -1,0 +1,35 @@
+-- The evaluation service's query tables. Each is written in the same transaction as the
+-- events or the consumed event it reflects, so it never disagrees with the log.
+
+-- What the evaluation needs from each referral (the referral service's ReferralMade):
+-- the school, the date of birth (personal: cleared when the student's records are
+-- destroyed) and the ids of the guardians who may read the evaluation.
+CREATE TABLE referrals (
+    referral_id   text PRIMARY KEY,
+    student_id    text NOT NULL,
+    school_id     text NOT NULL,
+    date_of_birth date,
+    guardian_ids  text[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX referrals_by_student ON referrals (student_id);
+
+-- One row per evaluation, for scoping and lists; the full record is its event stream.
+CREATE TABLE evaluations (
+    evaluation_id   text PRIMARY KEY,
+    referral_id     text NOT NULL UNIQUE,
+    student_id      text NOT NULL,
+    school_id       text NOT NULL,
+    guardian_ids    text[] NOT NULL,
+    status          text NOT NULL CHECK (status IN ('open', 'eligible', 'not_eligible')),
+    consented_on    date NOT NULL,
+    due_on          date NOT NULL,
+    day_count       text NOT NULL,
+    assessments     integer NOT NULL DEFAULT 0,
+    determined_on   date,
+    deadline_warned boolean NOT NULL DEFAULT false,
+    overdue_raised  boolean NOT NULL DEFAULT false,
+    position        bigint NOT NULL
+);
+CREATE INDEX evaluations_by_student ON evaluations (student_id);
+CREATE INDEX evaluations_by_school ON evaluations (school_id, due_on);
+CREATE INDEX evaluations_open_by_due ON evaluations (due_on) WHERE status = 'open';

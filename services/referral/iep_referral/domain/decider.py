@@ -1,0 +1,260 @@
+"""The referral as a fold of its events (`evolve`) and the decisions on commands (`decide`).
+
+Pure functions: no I/O, no clock (commands carry `today`). A refusal is an
+`IllegalTransition` whose sentence tells district staff what is wrong and what would be
+right; it never quotes personal data.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal, assert_never
+
+from iep_kernel.decider import Decider, IllegalTransition, NotFound
+from iep_kernel.events import Event
+
+from iep_referral.domain import rules
+from iep_referral.domain.commands import (
+    CloseReferral,
+    Command,
+    MakeReferral,
+    NoticeContent,
+    RecordConsent,
+    RequestConsent,
+)
+from iep_referral.domain.events import (
+    ConsentDecision,
+    ConsentGiven,
+    ConsentRefused,
+    EvaluationConsentRequested,
+    Notice,
+    NoticeAction,
+    PriorWrittenNoticeIssued,
+    ProceduralSafeguardsNoticeGiven,
+    ProposedAssessment,
+    ReferralClosed,
+    ReferralMade,
+)
+
+Status = Literal["referred", "consent_requested", "consent_given", "consent_refused", "closed"]
+STATUSES: tuple[Status, ...] = ("referred", "consent_requested", "consent_given",
+                                "consent_refused", "closed")
+NO_SUCH_REFERRAL = "no such referral"
+
+
+@dataclass(frozen=True)
+class Referral:
+    made: ReferralMade | None = None
+    notices: tuple[Notice, ...] = ()
+    requests: tuple[EvaluationConsentRequested, ...] = ()
+    decisions: tuple[ConsentDecision, ...] = ()  # one per request, in order
+    closed: ReferralClosed | None = None
+
+    @property
+    def pending_request(self) -> EvaluationConsentRequested | None:
+        """The consent request no guardian has answered yet, if any."""
+        return self.requests[-1] if len(self.requests) > len(self.decisions) else None
+
+    @property
+    def decision(self) -> ConsentDecision | None:
+        """The answer to the latest request, once there is one."""
+        return self.decisions[-1] if self.decisions and not self.pending_request else None
+
+    @property
+    def consent(self) -> ConsentGiven | None:
+        return self.decision if isinstance(self.decision, ConsentGiven) else None
+
+    @property
+    def status(self) -> Status:
+        if self.closed is not None:
+            return "closed"
+        if self.pending_request is not None:
+            return "consent_requested"
+        if isinstance(self.decision, ConsentGiven):
+            return "consent_given"
+        if isinstance(self.decision, ConsentRefused):
+            return "consent_refused"
+        return "referred"
+
+
+def evolve(state: Referral, event: Event) -> Referral:
+    match event:
+        case ReferralMade():
+            return Referral(made=event)
+        case ProceduralSafeguardsNoticeGiven() | PriorWrittenNoticeIssued():
+            return replace(state, notices=(*state.notices, event))
+        case EvaluationConsentRequested():
+            return replace(state, requests=(*state.requests, event))
+        case ConsentGiven() | ConsentRefused():
+            return replace(state, decisions=(*state.decisions, event))
+        case ReferralClosed():
+            return replace(state, closed=event)
+    return state
+
+
+def decide(command: Command, state: Referral) -> list[Event]:
+    match command:
+        case MakeReferral():
+            return make_referral(command, state)
+        case RequestConsent():
+            return request_consent(command, referral_of(state), state)
+        case RecordConsent():
+            return record_consent(command, referral_of(state), state)
+        case CloseReferral():
+            return close_referral(command, referral_of(state), state)
+    assert_never(command)
+
+
+def referral_of(state: Referral) -> ReferralMade:
+    if state.made is None:
+        raise NotFound(NO_SUCH_REFERRAL)
+    return state.made
+
+
+def make_referral(command: MakeReferral, state: Referral) -> list[Event]:
+    if state.made is not None:
+        raise IllegalTransition("This referral has already been made; make a new referral "
+                                "for a new concern.")
+    referred_on = command.referred_on or command.today
+    if referred_on > command.today:
+        raise IllegalTransition(f"The referral is dated {referred_on}, after today "
+                                f"({command.today}); a referral cannot be dated in the future.")
+    if command.student.date_of_birth >= referred_on:
+        raise IllegalTransition("The date of birth is not before the referral date; "
+                                "check the date of birth.")
+    if not command.guardians:
+        raise IllegalTransition("Name at least one parent or guardian: the notices and the "
+                                "request for consent go to them.")
+    ids = [g.guardian_id for g in command.guardians]
+    if len(set(ids)) != len(ids):
+        raise IllegalTransition("Each guardian is listed once; two guardians have the same "
+                                "guardian id.")
+    student, school = command.student.district_student_id, command.student.school_id
+    made = ReferralMade(
+        student_id=student, referral_id=command.referral_id, school_id=school,
+        student=command.student, guardians=command.guardians,
+        referred_by=command.referred_by, concerns=command.concerns, referred_on=referred_on)
+    safeguards = [ProceduralSafeguardsNoticeGiven(
+        student_id=student, referral_id=command.referral_id, school_id=school,
+        guardian_id=g.guardian_id, language=rules.notice_language(g),
+        given_on=command.today, occasion=rules.SAFEGUARDS_OCCASION)
+        for g in rules.notice_recipients(command.guardians)]
+    return [made, *safeguards]
+
+
+def request_consent(command: RequestConsent, made: ReferralMade, state: Referral
+                    ) -> list[Event]:
+    if state.closed is not None:
+        raise IllegalTransition(f"This referral was closed on {state.closed.closed_on}; "
+                                "consent cannot be requested on a closed referral. Make a new "
+                                "referral if the concerns remain.")
+    if state.consent is not None:
+        raise IllegalTransition(f"Consent was already given on {state.consent.signed_on}; "
+                                "the evaluation can go ahead without asking again.")
+    if state.pending_request is not None:
+        raise IllegalTransition(f"Consent was already requested on "
+                                f"{state.pending_request.requested_on} and no guardian has "
+                                "answered yet; record the guardian's decision instead of "
+                                "asking again.")
+    if not command.assessments_proposed:
+        raise IllegalTransition("Say which assessments the district proposes: the notice "
+                                "describes each evaluation procedure (34 CFR 300.304(a)).")
+    require_complete(command.notice)
+    requested = EvaluationConsentRequested(
+        student_id=made.student_id, referral_id=made.referral_id, school_id=made.school_id,
+        requested_on=command.today, guardian_ids=tuple(g.guardian_id for g in made.guardians),
+        assessments_proposed=command.assessments_proposed)
+    notices = prior_written_notices(made, state, rules.PROPOSE_EVALUATION, command.notice,
+                                    command.assessments_proposed, command.today)
+    return [requested, *notices]
+
+
+def record_consent(command: RecordConsent, made: ReferralMade, state: Referral
+                   ) -> list[Event]:
+    if state.closed is not None:
+        raise IllegalTransition(f"This referral was closed on {state.closed.closed_on}; "
+                                "consent cannot be recorded on a closed referral.")
+    if not state.requests:
+        raise IllegalTransition("Consent can only be recorded after the district has "
+                                "requested it; request consent first.")
+    if state.consent is not None:
+        raise IllegalTransition(f"Consent was already given on {state.consent.signed_on} by "
+                                f"guardian {state.consent.guardian_id}; it cannot be recorded "
+                                "twice.")
+    request = state.pending_request
+    if request is None:
+        refused = state.decisions[-1].signed_on
+        raise IllegalTransition(f"The guardian's refusal signed on {refused} is already "
+                                "recorded; if the family has changed its mind, request consent "
+                                "again first.")
+    if not rules.may_consent(command.guardian_id, made.guardians):
+        raise IllegalTransition(f"{command.guardian_id} is not a recorded guardian of this "
+                                "student; only a parent or guardian named on the referral can "
+                                "give or refuse consent.")
+    if command.signed_on > command.today:
+        raise IllegalTransition(f"The form is dated {command.signed_on}, after today "
+                                f"({command.today}); check the signed-on date.")
+    if not rules.consent_is_informed(command.signed_on, request.requested_on):
+        raise IllegalTransition(f"The form is dated {command.signed_on}, before the district "
+                                f"requested consent on {request.requested_on}; consent is "
+                                "signed after the guardian has the notice, so check the date.")
+    decision = ConsentGiven if command.decision == "given" else ConsentRefused
+    return [decision(student_id=made.student_id, referral_id=made.referral_id,
+                     guardian_id=command.guardian_id, signed_on=command.signed_on,
+                     method=command.method, school_id=made.school_id,
+                     received_on=command.today)]
+
+
+def close_referral(command: CloseReferral, made: ReferralMade, state: Referral
+                   ) -> list[Event]:
+    if state.closed is not None:
+        raise IllegalTransition(f"This referral was already closed on "
+                                f"{state.closed.closed_on}.")
+    if not rules.may_close(consent_given=state.consent is not None):
+        signed = state.consent.signed_on if state.consent else ""
+        raise IllegalTransition(f"Consent to evaluate was given on {signed}, so the "
+                                "evaluation is under way; a referral cannot be closed once "
+                                "consent is given.")
+    notices: list[Event] = []
+    if rules.notice_needed_to_close(command.reason):
+        if command.notice is None:
+            raise IllegalTransition("A district that declines to evaluate gives the guardians "
+                                    "prior written notice of its refusal; include the notice.")
+        require_complete(command.notice)
+        notices = list(prior_written_notices(made, state, rules.REFUSE_EVALUATION,
+                                             command.notice, (), command.today))
+    elif command.notice is not None:
+        raise IllegalTransition("A withdrawn referral needs no prior written notice; leave "
+                                "the notice out.")
+    closed = ReferralClosed(student_id=made.student_id, referral_id=made.referral_id,
+                            reason=command.reason, school_id=made.school_id,
+                            closed_on=command.today, note=command.note)
+    return [*notices, closed]
+
+
+def require_complete(notice: NoticeContent) -> None:
+    missing = rules.missing_notice_elements(notice.reasons, notice.records_used,
+                                            notice.options_considered, notice.sources_of_help)
+    if missing:
+        raise IllegalTransition("The prior written notice is missing " + "; ".join(missing) +
+                                " (34 CFR 300.503(b)).")
+
+
+def prior_written_notices(made: ReferralMade, state: Referral, action: NoticeAction,
+                          content: NoticeContent,
+                          assessments: Sequence[ProposedAssessment], today: date
+                          ) -> list[PriorWrittenNoticeIssued]:
+    first = len(state.notices) + 1
+    return [PriorWrittenNoticeIssued(
+        student_id=made.student_id, referral_id=made.referral_id, school_id=made.school_id,
+        notice_id=f"{made.referral_id}/notice-{first + i}", guardian_id=g.guardian_id,
+        language=rules.notice_language(g), issued_on=today, action=action,
+        action_description=rules.ACTION_DESCRIPTIONS[action], reasons=content.reasons,
+        records_used=content.records_used, assessments_proposed=tuple(assessments),
+        safeguards_statement=rules.SAFEGUARDS_STATEMENT,
+        sources_of_help=content.sources_of_help,
+        options_considered=content.options_considered, other_factors=content.other_factors)
+        for i, g in enumerate(rules.notice_recipients(made.guardians))]
+
+
+referral = Decider(Referral, evolve, decide)

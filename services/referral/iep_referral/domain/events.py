@@ -1,0 +1,167 @@
+"""The referral service's events: the facts it publishes on `iep.referral.events`.
+
+The field names of `ReferralMade`, `ConsentGiven`, `ConsentRefused` and `ReferralClosed` are
+a published contract (the evaluation service reads them): fields may be added, never renamed
+or dropped. Every event's `student_id` is the district student id given in the referral.
+Personal fields (names, date of birth, contact details, free text about the child) are
+marked `PII`: they are sealed with the student's key at rest and on the topic.
+"""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from iep_kernel.events import PII, Event, EventRegistry
+from pydantic import BaseModel, ConfigDict
+
+registry = EventRegistry("referral")
+
+ReferrerRole = Literal["parent_or_guardian", "teacher", "healthcare_provider", "counselor",
+                       "other"]
+ConcernArea = Literal["behavior", "schoolwork", "adaptation", "coping", "attention"]
+AssessmentArea = Literal["reading", "math", "speech", "language", "developmental", "hearing",
+                         "vision", "motor", "behavior", "cognitive", "other"]
+ConsentMethod = Literal["written", "electronic"]
+CloseReason = Literal["district_declined", "withdrawn"]
+NoticeAction = Literal["propose_initial_evaluation", "refuse_initial_evaluation"]
+
+
+class Value(BaseModel):
+    """A part of an event: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Student(Value):
+    district_student_id: str
+    name: Annotated[str, PII]
+    date_of_birth: Annotated[date, PII]
+    grade: str
+    school_id: str
+    primary_language: str
+
+
+class Guardian(Value):
+    guardian_id: str
+    name: Annotated[str, PII]
+    email: Annotated[str | None, PII] = None
+    phone: Annotated[str | None, PII] = None
+    preferred_language: str
+
+
+class Referrer(Value):
+    name: Annotated[str, PII]
+    role: ReferrerRole
+
+
+class Concerns(Value):
+    text: Annotated[str, PII]
+    areas: tuple[ConcernArea, ...]
+
+
+class ProposedAssessment(Value):
+    area: AssessmentArea
+    description: str
+
+
+class OptionConsidered(Value):
+    option: Annotated[str, PII]
+    why_rejected: Annotated[str, PII]
+
+
+@registry.register
+class ReferralMade(Event):
+    """Someone in the child's life referred the child for evaluation."""
+
+    referral_id: str
+    school_id: str
+    student: Student
+    guardians: tuple[Guardian, ...]
+    referred_by: Referrer
+    concerns: Concerns
+    referred_on: date
+
+
+@registry.register
+class ProceduralSafeguardsNoticeGiven(Event):
+    """A guardian was given the procedural safeguards notice (34 CFR 300.504)."""
+
+    referral_id: str
+    school_id: str
+    guardian_id: str
+    language: str
+    given_on: date
+    occasion: Literal["initial_referral"]
+
+
+@registry.register
+class EvaluationConsentRequested(Event):
+    """The district proposed an initial evaluation and asked the guardians for consent."""
+
+    referral_id: str
+    school_id: str
+    requested_on: date
+    guardian_ids: tuple[str, ...]
+    assessments_proposed: tuple[ProposedAssessment, ...]
+
+
+@registry.register
+class PriorWrittenNoticeIssued(Event):
+    """Prior written notice to one guardian, in their language, with every element
+    34 CFR 300.503(b) requires."""
+
+    referral_id: str
+    school_id: str
+    notice_id: str
+    guardian_id: str
+    language: str
+    issued_on: date
+    action: NoticeAction
+    action_description: str  # (b)(1) the action proposed or refused
+    reasons: Annotated[str, PII]  # (b)(2) why
+    records_used: Annotated[tuple[str, ...], PII]  # (b)(3) each evaluation, record, report
+    assessments_proposed: tuple[ProposedAssessment, ...]  # 300.304(a): procedures proposed
+    safeguards_statement: str  # (b)(4) protection under the safeguards, and a copy
+    sources_of_help: tuple[str, ...]  # (b)(5)
+    options_considered: tuple[OptionConsidered, ...]  # (b)(6) and why rejected
+    other_factors: Annotated[str, PII]  # (b)(7)
+
+
+@registry.register
+class ConsentGiven(Event):
+    """A guardian gave informed written consent to the initial evaluation (300.300(a))."""
+
+    referral_id: str
+    guardian_id: str
+    signed_on: date
+    method: ConsentMethod
+    school_id: str
+    received_on: date  # the district's 60 days run from receiving consent (300.301(c))
+
+
+@registry.register
+class ConsentRefused(Event):
+    """A guardian refused consent to the initial evaluation (300.300(a)(3))."""
+
+    referral_id: str
+    guardian_id: str
+    signed_on: date
+    method: ConsentMethod
+    school_id: str
+    received_on: date
+
+
+@registry.register
+class ReferralClosed(Event):
+    """The district declined to evaluate, or the referral was withdrawn."""
+
+    referral_id: str
+    reason: CloseReason
+    school_id: str
+    closed_on: date
+    note: Annotated[str, PII] = ""
+
+
+ConsentDecision = ConsentGiven | ConsentRefused
+Notice = ProceduralSafeguardsNoticeGiven | PriorWrittenNoticeIssued
+ReferralEvent = (ReferralMade | ProceduralSafeguardsNoticeGiven | EvaluationConsentRequested
+                 | PriorWrittenNoticeIssued | ConsentGiven | ConsentRefused | ReferralClosed)

@@ -48,6 +48,9 @@ class Handler:
     sources: tuple[str, ...]
     handle: HandleFn
     event_types: frozenset[str] | None = None
+    # Personal fields arrive opened, unless the handler keeps events exactly as published
+    # (the audit store: its hash chain covers the ciphertext, and shredding must reach it).
+    sealed: bool = False
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
@@ -112,7 +115,7 @@ async def apply_message(sub: Subscription, topic: str, raw: bytes,
         return Outcome.DEAD_LETTER
     if not handler.wants(event.event_type):
         return Outcome.SKIPPED
-    if sub.vault is not None:
+    if sub.vault is not None and not handler.sealed:
         (data,) = await open_trees(sub.vault, [event.data])
         event = event.model_copy(update={"data": data})
     token = correlation_id.set(event.metadata.correlation_id)

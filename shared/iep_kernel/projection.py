@@ -25,6 +25,7 @@ class Projection:
     sources: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
     event_types: frozenset[str] | None = None
+    sealed: bool = False  # receive personal fields sealed, as published (see `Handler`)
 
     async def create(self, conn: asyncpg.Connection) -> None:
         """Create the projection's tables if they do not exist."""
@@ -38,7 +39,8 @@ class Projection:
         return f"projection.{self.name}"
 
     def handler(self) -> Handler:
-        return Handler(self.consumer_name, self.sources, self.apply, self.event_types)
+        return Handler(self.consumer_name, self.sources, self.apply, self.event_types,
+                       sealed=self.sealed)
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types

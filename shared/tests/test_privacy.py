@@ -7,7 +7,9 @@ import os
 
 import pytest
 from iep_kernel.config import Settings
+from iep_kernel.consumer import Handler, Subscription, apply_message
 from iep_kernel.events import DESTROYED
+from iep_kernel.relay import message_for
 from iep_kernel.vault import LocalMasterKey
 
 from .sample import service
@@ -56,6 +58,21 @@ async def test_destroyed_key_makes_personal_fields_unreadable_and_the_log_still_
     again = await open_counter(system, "s1", note="new note")
     assert (await read(system, again)).json()["note"] == "new note"
     assert (await read(system, first)).json()["note"] == DESTROYED
+
+
+async def test_a_sealed_consumer_receives_personal_fields_as_published(system):
+    await open_counter(system)
+    runtime = system.runtime("sample")
+    (row,) = await runtime.store.read_all_raw(0)
+    _, raw, _ = message_for(row, "sample")
+    notes: dict[bool, str] = {}
+    for sealed in (False, True):
+        async def handle(conn, event, sealed=sealed) -> None:
+            notes[sealed] = event.data["note"]
+        handler = Handler(f"sample.sealed-{sealed}", ("sample",), handle, sealed=sealed)
+        await apply_message(Subscription(handler, runtime.pool, runtime.vault), "t", raw)
+    assert notes[False] == "Maria Lopez, born 2015-04-02"
+    assert notes[True] == row.payload["note"] and notes[True].startswith("pii:v1:")
 
 
 async def test_master_key_rotation_keeps_data_readable(system):

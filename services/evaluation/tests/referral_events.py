@@ -46,10 +46,13 @@ def referral_made(student_id: str = "S-1001", referral_id: str = "r-1",
 
 def consent_given(student_id: str = "S-1001", referral_id: str = "r-1",
                   signed_on: date = date(2026, 3, 2), school_id: str = "sch-1",
-                  guardian_id: str = GUARDIAN) -> PublishedEvent:
+                  guardian_id: str = GUARDIAN, received_on: date | None = None
+                  ) -> PublishedEvent:
+    """`received_on` is left out unless given: the contract did not always carry it."""
+    received = {} if received_on is None else {"received_on": received_on.isoformat()}
     return published("ConsentGiven", student_id, referral_id, 4, {
         "guardian_id": guardian_id, "signed_on": signed_on.isoformat(),
-        "method": "written", "school_id": school_id})
+        "method": "written", "school_id": school_id, **received})
 
 
 def the_handler(runtime: ServiceRuntime) -> Handler:

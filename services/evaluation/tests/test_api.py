@@ -277,8 +277,9 @@ async def test_the_evaluation_shows_its_due_date_and_the_days_remaining(system, 
     response = await system.client.get(f"/api/evaluation/evaluations/{evaluation_id}",
                                        headers=staff(system, "teacher"))
     body = response.json()
-    assert (body["status"], body["consented_on"], body["due_on"], body["timeline"]) == (
-        "open", "2026-03-02", "2026-05-01", "60 calendar days")
+    assert (body["status"], body["consent_signed_on"], body["consent_received_on"],
+            body["due_on"], body["timeline"]) == (
+        "open", "2026-03-02", "2026-03-02", "2026-05-01", "60 calendar days")
     assert body["deadline"] == {"overdue": False, "days_remaining": 11, "days_overdue": None}
     assert body["eligibility"] is None
 

@@ -40,7 +40,8 @@ TODAY = date(2026, 4, 20)
 
 OPENED = EvaluationOpened(
     student_id="S-1001", evaluation_id="ev-1", referral_id="r-1", school_id="sch-1",
-    consented_on=CONSENT, due_on=DUE, timeline_days=60, day_count=DayCount.CALENDAR,
+    consent_signed_on=CONSENT, consent_received_on=CONSENT, due_on=DUE, timeline_days=60,
+    day_count=DayCount.CALENDAR,
     date_of_birth=date(2018, 9, 14), guardian_ids=("guardian-maria",))
 
 
@@ -94,13 +95,19 @@ def refusal(state: Evaluation, command: object) -> str:
 def open_command(**changes: object) -> OpenEvaluation:
     command = OpenEvaluation(
         evaluation_id="ev-1", referral_id="r-1", student_id="S-1001", school_id="sch-1",
-        consented_on=CONSENT, date_of_birth=date(2018, 9, 14),
+        consent_signed_on=CONSENT, consent_received_on=CONSENT,
+        date_of_birth=date(2018, 9, 14),
         guardian_ids=("guardian-maria",), rules=DISTRICT)
     return replace(command, **changes)  # type: ignore[arg-type]
 
 
 def test_consent_opens_the_evaluation_due_sixty_calendar_days_later():
     assert when(given(), open_command()) == [OPENED]
+
+
+def test_the_timeline_runs_from_the_day_the_district_received_consent():
+    (opened,) = when(given(), open_command(consent_received_on=date(2026, 3, 5)))
+    assert (opened.consent_signed_on, opened.due_on) == (CONSENT, date(2026, 5, 4))
 
 
 def test_consent_delivered_again_opens_nothing():

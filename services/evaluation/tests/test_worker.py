@@ -46,8 +46,8 @@ async def test_consent_on_the_referral_topic_opens_the_evaluation_once_with_its_
     system = await isolation.system([service], clock=FixedClock(DAY_AFTER_CONSENT),
                                     workers=True)
     runtime = system.runtime("evaluation")
-    consent = consent_given(signed_on=date(2026, 3, 2))
-    again_with_a_new_id = consent_given(signed_on=date(2026, 3, 2))
+    consent = consent_given(signed_on=date(2026, 2, 27), received_on=date(2026, 3, 2))
+    again_with_a_new_id = consent_given(signed_on=date(2026, 2, 27), received_on=date(2026, 3, 2))
     await produce(isolation.bootstrap, topic_for("referral", isolation.topic_prefix),
                   referral_made(), consent, consent, again_with_a_new_id)
 
@@ -59,8 +59,8 @@ async def test_consent_on_the_referral_topic_opens_the_evaluation_once_with_its_
 
     (opened,) = await events_of(runtime, "EvaluationOpened")
     assert opened.stream_id == f"evaluation-{evaluation_id_for('r-1')}"
-    assert (opened.data.consented_on, opened.data.due_on) == (date(2026, 3, 2),
-                                                              date(2026, 5, 1))
+    assert (opened.data.consent_signed_on, opened.data.consent_received_on,
+            opened.data.due_on) == (date(2026, 2, 27), date(2026, 3, 2), date(2026, 5, 1))
     assert (opened.data.school_id, opened.data.guardian_ids) == ("sch-1", ("guardian-maria",))
     assert opened.metadata.causation_id == str(consent.event_id)
     timers = await runtime.pool.fetch("SELECT kind, due_at FROM timers ORDER BY due_at")

@@ -55,6 +55,7 @@ class ConsentGivenData(_Reading):
     referral_id: str
     guardian_id: str
     signed_on: date
+    received_on: date | None = None  # not sent by every version: then the signing date
     school_id: str
 
 
@@ -85,7 +86,9 @@ async def open_evaluation(runtime: ServiceRuntime, conn: asyncpg.Connection,
     command = OpenEvaluation(
         evaluation_id=evaluation_id, referral_id=consent.referral_id,
         student_id=event.student_id, school_id=consent.school_id,
-        consented_on=consent.signed_on, date_of_birth=referral.date_of_birth,
+        consent_signed_on=consent.signed_on,
+        consent_received_on=consent.received_on or consent.signed_on,
+        date_of_birth=referral.date_of_birth,
         guardian_ids=guardians, rules=district)
     metadata = Metadata(actor=SYSTEM_ACTOR, correlation_id=event.metadata.correlation_id,
                         causation_id=str(event.event_id))

@@ -43,7 +43,7 @@ class EvaluationRow:
     school_id: str
     guardian_ids: tuple[str, ...]
     status: str
-    consented_on: date
+    consent_received_on: date
     due_on: date
     day_count: DayCount
     assessments: int
@@ -57,7 +57,7 @@ class EvaluationRow:
 
 
 _ROW = ("evaluation_id, referral_id, student_id, school_id, guardian_ids, status, "
-        "consented_on, due_on, day_count, assessments, determined_on")
+        "consent_received_on, due_on, day_count, assessments, determined_on")
 
 
 def _row(record: asyncpg.Record) -> EvaluationRow:
@@ -89,11 +89,11 @@ async def _apply(conn: asyncpg.Connection, event: Event, position: int) -> None:
     if isinstance(event, EvaluationOpened):
         await conn.execute(
             "INSERT INTO evaluations (evaluation_id, referral_id, student_id, school_id, "
-            "guardian_ids, status, consented_on, due_on, day_count, position) "
+            "guardian_ids, status, consent_received_on, due_on, day_count, position) "
             "VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) "
             "ON CONFLICT (evaluation_id) DO NOTHING",
             event.evaluation_id, event.referral_id, event.student_id, event.school_id,
-            list(event.guardian_ids), event.consented_on, event.due_on,
+            list(event.guardian_ids), event.consent_received_on, event.due_on,
             event.day_count.value, position)
         return
     values: list[object] = []

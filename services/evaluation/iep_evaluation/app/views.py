@@ -68,7 +68,8 @@ class EvaluationView(BaseModel):
     referral_id: str
     school_id: str
     status: str = Field(description="open, eligible or not_eligible")
-    consented_on: date
+    consent_signed_on: date
+    consent_received_on: date = Field(description="The timeline runs from this day")
     due_on: date
     timeline: str = Field(description="How the due date was counted, e.g. 60 calendar days")
     deadline: Deadline
@@ -85,7 +86,8 @@ def evaluation_view(state: Evaluation, today: date, district: rules.EvaluationRu
     return EvaluationView(
         evaluation_id=opened.evaluation_id, student_id=opened.student_id,
         referral_id=opened.referral_id, school_id=opened.school_id, status=state.status,
-        consented_on=opened.consented_on, due_on=opened.due_on,
+        consent_signed_on=opened.consent_signed_on,
+        consent_received_on=opened.consent_received_on, due_on=opened.due_on,
         timeline=f"{opened.timeline_days} {opened.day_count.value} days",
         deadline=deadline(opened.due_on, opened.day_count, found is not None, today,
                           district),
@@ -109,7 +111,7 @@ class EvaluationSummary(BaseModel):
     student_id: str
     school_id: str
     status: str
-    consented_on: date
+    consent_received_on: date
     due_on: date
     deadline: Deadline
     assessments: int
@@ -120,6 +122,6 @@ def summary_view(row: EvaluationRow, today: date, district: rules.EvaluationRule
                  ) -> EvaluationSummary:
     return EvaluationSummary(
         evaluation_id=row.evaluation_id, student_id=row.student_id, school_id=row.school_id,
-        status=row.status, consented_on=row.consented_on, due_on=row.due_on,
+        status=row.status, consent_received_on=row.consent_received_on, due_on=row.due_on,
         deadline=deadline(row.due_on, row.day_count, row.status != "open", today, district),
         assessments=row.assessments, determined_on=row.determined_on)

@@ -21,7 +21,8 @@ class OpenEvaluation:
     referral_id: str
     student_id: str
     school_id: str
-    consented_on: date
+    consent_signed_on: date
+    consent_received_on: date
     date_of_birth: date | None
     guardian_ids: tuple[str, ...]
     rules: EvaluationRules

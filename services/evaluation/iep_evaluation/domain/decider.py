@@ -83,8 +83,9 @@ def _open(command: OpenEvaluation, state: Evaluation) -> list[Event]:
     return [EvaluationOpened(
         student_id=command.student_id, evaluation_id=command.evaluation_id,
         referral_id=command.referral_id, school_id=command.school_id,
-        consented_on=command.consented_on,
-        due_on=rules.evaluation_due_on(command.consented_on, command.rules),
+        consent_signed_on=command.consent_signed_on,
+        consent_received_on=command.consent_received_on,
+        due_on=rules.evaluation_due_on(command.consent_received_on, command.rules),
         timeline_days=command.rules.timeline_days, day_count=command.rules.day_count,
         date_of_birth=command.date_of_birth, guardian_ids=command.guardian_ids)]
 
@@ -92,11 +93,11 @@ def _open(command: OpenEvaluation, state: Evaluation) -> list[Event]:
 def _record(command: RecordAssessment, state: Evaluation) -> list[Event]:
     opened = _opened(state)
     _refuse_if_determined(state, "no assessments are added after the determination")
-    if command.completed_on < opened.consented_on:
+    if command.completed_on < opened.consent_signed_on:
         # 34 CFR 300.300(a): no initial evaluation before the parent's informed consent.
         raise IllegalTransition(
             f"This assessment is dated {spoken(command.completed_on)}, before the parent's "
-            f"consent on {spoken(opened.consented_on)}; the district may not evaluate "
+            f"consent on {spoken(opened.consent_signed_on)}; the district may not evaluate "
             "without consent, so only assessments completed on or after that day count.")
     if command.completed_on > command.today:
         raise IllegalTransition(

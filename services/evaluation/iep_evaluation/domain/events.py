@@ -92,7 +92,8 @@ class EvaluationOpened(Event):
     evaluation_id: str
     referral_id: str
     school_id: str
-    consented_on: date
+    consent_signed_on: date
+    consent_received_on: date  # 34 CFR 300.301(c)(1): the timeline runs from receipt
     due_on: date
     timeline_days: int
     day_count: DayCount

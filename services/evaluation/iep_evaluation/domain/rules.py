@@ -105,9 +105,9 @@ def days_until(today: date, day: date, rules: EvaluationRules) -> int:
                       for n in range(1, (last - first).days + 1))
 
 
-def evaluation_due_on(consented_on: date, rules: EvaluationRules) -> date:
+def evaluation_due_on(consent_received_on: date, rules: EvaluationRules) -> date:
     # 34 CFR 300.301(c)(1): 60 days (or the state's timeframe) from receiving consent.
-    return add_days(consented_on, rules.timeline_days, rules)
+    return add_days(consent_received_on, rules.timeline_days, rules)
 
 
 def deadline_warning_on(due_on: date, rules: EvaluationRules) -> date:

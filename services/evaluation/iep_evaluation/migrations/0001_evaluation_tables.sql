@@ -21,7 +21,7 @@ CREATE TABLE evaluations (
     school_id       text NOT NULL,
     guardian_ids    text[] NOT NULL,
     status          text NOT NULL CHECK (status IN ('open', 'eligible', 'not_eligible')),
-    consented_on    date NOT NULL,
+    consent_received_on date NOT NULL,
     due_on          date NOT NULL,
     day_count       text NOT NULL,
     assessments     integer NOT NULL DEFAULT 0,

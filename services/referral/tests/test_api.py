@@ -318,3 +318,16 @@ async def test_concurrent_retries_with_one_key_make_one_referral(desk):
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["referral_id"] for r in responses}) == 1
     assert [e.event_type for e in await desk.events()].count("ReferralMade") == 1
+
+
+async def test_openapi_documents_every_route_with_its_answers(desk):
+    spec = (await desk.client.get("/openapi.json")).json()
+    base = "/api/referral/referrals"
+    made = spec["paths"][base]["post"]["responses"]
+    assert {"201", "403", "409", "422"} <= set(made)
+    assert made["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ReferralSummary")
+    for step in ("consent-request", "consent", "close"):
+        post = spec["paths"][f"{base}/{{referral_id}}/{step}"]["post"]
+        assert {"200", "404", "409", "422"} <= set(post["responses"])
+        assert post["description"] or post["summary"]

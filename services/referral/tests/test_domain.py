@@ -373,3 +373,4 @@ def test_any_sequence_of_commands_keeps_the_consent_rules(commands):
     for i, kind in enumerate(kinds):
         if kind in (ConsentGiven, ConsentRefused):
             assert EvaluationConsentRequested in kinds[:i]
+

@@ -1,7 +1,7 @@
 """Command handling glue: the stream of a referral, the district's date, and the query
 table row written in the same transaction as the events (the `project=` hook)."""
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -30,10 +30,15 @@ def settings() -> ReferralSettings:
     return ReferralSettings()
 
 
+def district_date(moment: datetime, zone: str) -> date:
+    """The date in the district at `moment`: a form handed in at 5 p.m. in California is
+    received that day, not the next day of UTC."""
+    return moment.astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
+
+
 def today(runtime: ServiceRuntime) -> date:
     """The district's date now, by the service clock (tests set it)."""
-    zone = settings().timezone
-    return runtime.clock.now().astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
+    return district_date(runtime.clock.now(), settings().timezone)
 
 
 def stream_of(referral_id: str) -> str:

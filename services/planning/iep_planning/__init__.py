@@ -1,0 +1,2 @@
+"""The planning service: the IEP meeting, the written plan, consent to services, reviews and
+disputes."""

@@ -1,0 +1,1 @@
+"""Command handling, the process manager, deadline timers and the query tables."""

@@ -1,0 +1,319 @@
+"""The auditors' API under /api/audit/: query, export, as-of, verify, record of access.
+
+Only auditors and administrators reach it, and every question put to it is recorded
+(`audit_queries`) before it is answered. Events are returned exactly as stored: personal
+fields stay sealed (`pii:v1:...`) except in the as-of case and the record of access, which
+open them with the student's key (or show "[destroyed]").
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+from iep_kernel.auth import CurrentPrincipal, Permissions, Principal
+from iep_kernel.http import COMMAND_RESPONSES, runtime_of
+from iep_kernel.logs import correlation_id
+from iep_kernel.runtime import ServiceRuntime
+from pydantic import AwareDatetime, BaseModel
+
+from iep_audit.app import accesses, exports, journal, queries, verification
+from iep_audit.app.case import case_as_of
+from iep_audit.app.filters import BadCursor, EventFilter, Order
+from iep_audit.domain.fold import FoldTable
+from iep_audit.domain.stages import CASE
+
+NAME = "audit"
+AUDITORS = ("auditor", "administrator")
+permit = Permissions(NAME)
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of(NAME))]
+router = APIRouter(prefix=f"/api/{NAME}", tags=["audit"],
+                   responses={k: v for k, v in COMMAND_RESPONSES.items() if k != 409})
+
+
+async def _record_question(request: Request, principal: CurrentPrincipal,
+                           runtime: Runtime) -> None:
+    # Runs after the route's permission check (declared before it), so only questions
+    # an auditor or administrator may ask are recorded; malformed ones are recorded too.
+    endpoint = request.scope.get("endpoint")
+    await journal.record(runtime.pool, principal, getattr(endpoint, "__name__", "unknown"),
+                         request.url.path, dict(request.query_params), correlation_id.get())
+
+
+Recorded = Annotated[None, Depends(_record_question)]
+
+Id = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def event_filter(
+    student_id: Id = None,
+    service: Id = None,
+    stream_id: Id = None,
+    event_type: Id = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=200,
+                                       description="The actor's id (token subject)")] = None,
+    since: Annotated[AwareDatetime | None, Query(
+        description="Recorded at or after this instant (ISO 8601 with offset)")] = None,
+    until: Annotated[AwareDatetime | None, Query(
+        description="Recorded before this instant (ISO 8601 with offset)")] = None,
+) -> EventFilter:
+    return EventFilter(student_id=student_id, service=service, stream_id=stream_id,
+                       event_type=event_type, actor=actor, since=since, until=until)
+
+
+class Paging(BaseModel):
+    limit: int
+    order: Order
+    cursor: str | None
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=1000, description="Events per page")] = 100,
+    order: Annotated[Order, Query(description="asc: oldest first; desc: newest first")
+                     ] = "asc",
+    cursor: Annotated[str | None, Query(max_length=500, description=(
+        "The `next` value of the previous page"))] = None,
+) -> Paging:
+    return Paging(limit=limit, order=order, cursor=cursor)
+
+
+Filters = Annotated[EventFilter, Depends(event_filter)]
+Pages = Annotated[Paging, Depends(paging)]
+
+
+def bad_cursor(err: BadCursor) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("query", "cursor"), "msg": str(err),
+                                    "type": "value_error"}])
+
+
+class AuditedEventOut(BaseModel):
+    service: str
+    event_id: UUID
+    stream_id: str
+    stream_version: int
+    global_position: int
+    student_id: str
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    metadata: dict[str, Any]
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class EventPage(BaseModel):
+    events: list[AuditedEventOut]
+    next: str | None
+
+
+@router.get("/events")
+async def query_events(
+    runtime: Runtime, flt: Filters, pages: Pages,
+    who: Annotated[Principal, permit("query_audit_log", *AUDITORS)], _: Recorded,
+) -> EventPage:
+    """Events of the log, filtered, in log order, a page at a time."""
+    try:
+        found = await queries.page(runtime.pool, flt, limit=pages.limit, order=pages.order,
+                                   cursor=pages.cursor)
+    except BadCursor as err:
+        raise bad_cursor(err) from err
+    return EventPage(events=[AuditedEventOut.model_validate(e, from_attributes=True)
+                             for e in found.events], next=found.next)
+
+
+def _export(runtime: ServiceRuntime, flt: EventFilter, order: Order, kind: str
+            ) -> StreamingResponse:
+    events = queries.stream(runtime.pool, flt, order=order)
+    if kind == "csv":
+        lines, media = exports.csv_lines(events), "text/csv; charset=utf-8"
+    else:
+        lines, media = exports.json_lines(events), "application/x-ndjson"
+    return StreamingResponse(exports.chunked(lines), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="audit-events.{kind}"'})
+
+
+EXPORT_ORDER = Annotated[Order, Query(description="asc: oldest first; desc: newest first")]
+
+
+@router.get("/events.jsonl", response_class=StreamingResponse,
+            responses={200: {"content": {"application/x-ndjson": {}},
+                             "description": "One event per line, as in /events"}})
+async def export_events_jsonl(
+    runtime: Runtime, flt: Filters,
+    who: Annotated[Principal, permit("export_audit_log", *AUDITORS)], _: Recorded,
+    order: EXPORT_ORDER = "asc",
+) -> StreamingResponse:
+    """Every event the same filters select, streamed as JSON Lines."""
+    return _export(runtime, flt, order, "jsonl")
+
+
+@router.get("/events.csv", response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {}},
+                             "description": "A header row, then one event per row"}})
+async def export_events_csv(
+    runtime: Runtime, flt: Filters,
+    who: Annotated[Principal, permit("export_audit_log", *AUDITORS)], _: Recorded,
+    order: EXPORT_ORDER = "asc",
+) -> StreamingResponse:
+    """Every event the same filters select, streamed as CSV."""
+    return _export(runtime, flt, order, "csv")
+
+
+class CaseRecordOut(BaseModel):
+    stream_id: str
+    state: dict[str, Any]
+    events_folded: int
+    last_event_type: str
+    last_recorded_at: datetime | None
+    uninterpreted: list[str]
+
+
+class CaseOut(BaseModel):
+    student_id: str
+    at: datetime
+    events_folded: int
+    accesses_recorded: int
+    stages: dict[str, list[CaseRecordOut]]
+
+
+@router.get("/students/{student_id}/as-of")
+async def case_as_of_instant(
+    student_id: Annotated[str, Path(min_length=1, max_length=200)],
+    runtime: Runtime,
+    who: Annotated[Principal, permit("read_case_as_of", *AUDITORS)], _: Recorded,
+    at: Annotated[AwareDatetime | None, Query(
+        description="The instant (ISO 8601 with offset); now if absent")] = None,
+) -> CaseOut:
+    """The student's case, every stage, as it stood at `at`: the events recorded by
+    then, folded."""
+    folds: FoldTable = runtime.spec.extras.get("folds", CASE)
+    case = await case_as_of(runtime.pool, runtime.vault, folds, student_id,
+                            at or runtime.clock.now())
+    return CaseOut(
+        student_id=case.student_id, at=case.at, events_folded=case.events_folded,
+        accesses_recorded=case.accesses_recorded,
+        stages={stage: [CaseRecordOut.model_validate(r, from_attributes=True)
+                        for r in records] for stage, records in case.stages.items()})
+
+
+class ChainBreakOut(BaseModel):
+    service: str
+    stream_id: str
+    stream_version: int
+    global_position: int
+    recorded_at: datetime
+    reason: str
+
+
+class VerificationOut(BaseModel):
+    scope: str
+    ok: bool
+    streams_checked: int
+    events_checked: int
+    first_break: ChainBreakOut | None
+    breaks: list[ChainBreakOut]
+    more_breaks: int
+
+
+MAX_BREAKS = 100
+
+
+@router.get("/verify")
+async def verify_log(
+    runtime: Runtime,
+    who: Annotated[Principal, permit("verify_audit_log", *AUDITORS)], _: Recorded,
+    student_id: Id = None, service: Id = None,
+) -> VerificationOut:
+    """Recompute every hash chain in scope (a student's streams, a service, or the whole
+    log) and report where each broken chain first breaks, earliest first."""
+    report = await verification.verify(runtime.pool, student_id=student_id, service=service)
+    breaks = [ChainBreakOut.model_validate(b, from_attributes=True)
+              for b in report.ordered_breaks()]
+    return VerificationOut(scope=report.scope, ok=report.ok,
+                           streams_checked=report.streams_checked,
+                           events_checked=report.events_checked,
+                           first_break=breaks[0] if breaks else None,
+                           breaks=breaks[:MAX_BREAKS],
+                           more_breaks=max(0, len(breaks) - MAX_BREAKS))
+
+
+class AccessOut(BaseModel):
+    accessed_at: datetime
+    service: str
+    student_id: str
+    accessor_id: str
+    accessor_role: str
+    on_behalf_of: str | None
+    resource: str
+    purpose: Any
+    event_id: str
+
+
+class AccessPage(BaseModel):
+    accesses: list[AccessOut]
+    next: str | None
+
+
+@router.get("/record-accesses")
+async def record_of_access(
+    runtime: Runtime, pages: Pages,
+    who: Annotated[Principal, permit("read_record_of_access", *AUDITORS)], _: Recorded,
+    student_id: Id = None, service: Id = None,
+    accessor: Annotated[str | None, Query(min_length=1, max_length=200,
+                                          description="Who read (token subject)")] = None,
+    accessor_role: Id = None, resource: Annotated[str | None, Query(max_length=500)] = None,
+    since: Annotated[AwareDatetime | None, Query(description="At or after")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="Before")] = None,
+) -> AccessPage:
+    """Who read students' records, in every service, when and why (34 CFR 300.614)."""
+    flt = EventFilter(student_id=student_id, service=service, actor=accessor,
+                      actor_role=accessor_role, resource=resource, since=since, until=until)
+    try:
+        found, following = await accesses.accesses(
+            runtime.pool, runtime.vault, flt, limit=pages.limit, order=pages.order,
+            cursor=pages.cursor)
+    except BadCursor as err:
+        raise bad_cursor(err) from err
+    return AccessPage(accesses=[AccessOut.model_validate(a, from_attributes=True)
+                                for a in found], next=following)
+
+
+class AskedQueryOut(BaseModel):
+    id: int
+    asked_at: datetime
+    subject: str
+    role: str
+    action: str
+    path: str
+    parameters: dict[str, Any]
+    correlation_id: str | None
+
+
+class AskedQueryPage(BaseModel):
+    queries: list[AskedQueryOut]
+    next: str | None
+
+
+@router.get("/queries")
+async def audit_queries(
+    runtime: Runtime, pages: Pages,
+    who: Annotated[Principal, permit("list_audit_queries", *AUDITORS)], _: Recorded,
+    subject: Id = None,
+    action: Annotated[str | None, Query(min_length=1, max_length=100, description=(
+        "The route asked, e.g. query_events, case_as_of_instant, verify_log"))] = None,
+    since: Annotated[AwareDatetime | None, Query(description="Asked at or after")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="Asked before")] = None,
+) -> AskedQueryPage:
+    """Every question put to this service: who asked, when, and what (this one included)."""
+    try:
+        found, following = await journal.listed(
+            runtime.pool, subject=subject, action=action, since=since, until=until,
+            limit=pages.limit, order=pages.order, cursor=pages.cursor)
+    except BadCursor as err:
+        raise bad_cursor(err) from err
+    return AskedQueryPage(queries=[AskedQueryOut.model_validate(q, from_attributes=True)
+                                   for q in found], next=following)

@@ -1,0 +1,1 @@
+"""The audit service's application room: the store, its queries, verification, as-of."""

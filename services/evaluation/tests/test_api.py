@@ -3,15 +3,13 @@ and who may see what."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from iep_evaluation.service import service
 from iep_kernel.auth import ROLES
 from iep_kernel.clock import FixedClock
 from iep_kernel.permissions import route_permissions, unguarded_routes
-
-from .referral_events import GUARDIAN, open_evaluation
 
 NOON_20_APRIL = datetime(2026, 4, 20, 12, tzinfo=UTC)
 PURPOSE = {"X-Access-Purpose": "preparing the eligibility meeting"}
@@ -23,8 +21,8 @@ async def system(isolation):
 
 
 @pytest.fixture
-async def evaluation_id(system):
-    return await open_evaluation(system.runtime("evaluation"))
+async def evaluation_id(system, referrals):
+    return await referrals.open_evaluation(system.runtime("evaluation"))
 
 
 def staff(system, role="case_manager", schools=("sch-1",), sub=None):
@@ -178,10 +176,9 @@ async def test_eligible_without_a_category_is_409(system, evaluation_id):
         "this determination lacks a disability category (34 CFR 300.8).")
 
 
-async def test_developmental_delay_for_a_ten_year_old_is_409(system):
-    from datetime import date
-    evaluation_id = await open_evaluation(system.runtime("evaluation"),
-                                          date_of_birth=date(2016, 1, 5))
+async def test_developmental_delay_for_a_ten_year_old_is_409(system, referrals):
+    evaluation_id = await referrals.open_evaluation(system.runtime("evaluation"),
+                                                    date_of_birth=date(2016, 1, 5))
     await two_sources(system, evaluation_id)
     response = await determine(system, evaluation_id, categories=["developmental_delay"])
     assert response.status_code == 409
@@ -228,7 +225,7 @@ async def test_staff_of_another_school_get_404_for_reads_and_commands(system, ev
 
 async def test_a_parent_reads_their_own_childs_evaluation_and_no_other(system, evaluation_id):
     own = await system.client.get(f"/api/evaluation/evaluations/{evaluation_id}",
-                                  headers=system.auth("parent", GUARDIAN))
+                                  headers=system.auth("parent", "guardian-maria"))
     assert own.status_code == 200
     assert own.json()["student_id"] == "S-1001"
     other = await system.client.get(f"/api/evaluation/evaluations/{evaluation_id}",
@@ -298,7 +295,7 @@ async def test_every_read_is_recorded_in_the_record_of_access(system, evaluation
     await system.client.get("/api/evaluation/evaluations", headers=staff(system))
     accesses = await system.client.get("/api/evaluation/record-accesses",
                                        params={"student_id": "S-1001"},
-                                       headers=system.auth("parent", GUARDIAN))
+                                       headers=system.auth("parent", "guardian-maria"))
     assert [(a["accessor_role"], a["resource"]) for a in accesses.json()] == [
         ("case_manager", f"evaluation/{evaluation_id}"), ("case_manager", "evaluations")]
 
@@ -314,9 +311,9 @@ async def test_personal_fields_are_ciphertext_at_rest(system, evaluation_id):
 # -- the list ----------------------------------------------------------------------------
 
 @pytest.fixture
-async def three_evaluations(system):
+async def three_evaluations(system, referrals):
     runtime = system.runtime("evaluation")
-    from datetime import date
+    open_evaluation = referrals.open_evaluation
     ids = {
         "early": await open_evaluation(runtime, student_id="S-1", referral_id="r-a",
                                        signed_on=date(2026, 2, 2)),

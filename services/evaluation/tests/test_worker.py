@@ -16,8 +16,6 @@ from iep_kernel.consumer import Outcome, list_dead_letters, replay_dead_letter
 from iep_kernel.relay import ensure_topics
 from iep_kernel.testing.waiting import eventually
 
-from .referral_events import consent_given, deliver, open_evaluation, referral_made, the_handler
-
 DAY_AFTER_CONSENT = datetime(2026, 3, 3, 15, tzinfo=UTC)
 
 
@@ -42,14 +40,15 @@ async def count_is(runtime, event_type: str, n: int) -> bool:
 
 
 async def test_consent_on_the_referral_topic_opens_the_evaluation_once_with_its_due_date(
-        isolation):
+        isolation, referrals):
     system = await isolation.system([service], clock=FixedClock(DAY_AFTER_CONSENT),
                                     workers=True)
     runtime = system.runtime("evaluation")
-    consent = consent_given(signed_on=date(2026, 2, 27), received_on=date(2026, 3, 2))
-    again_with_a_new_id = consent_given(signed_on=date(2026, 2, 27), received_on=date(2026, 3, 2))
+    consent = referrals.consent(signed_on=date(2026, 2, 27), received_on=date(2026, 3, 2))
+    again_with_a_new_id = referrals.consent(signed_on=date(2026, 2, 27),
+                                            received_on=date(2026, 3, 2))
     await produce(isolation.bootstrap, topic_for("referral", isolation.topic_prefix),
-                  referral_made(), consent, consent, again_with_a_new_id)
+                  referrals.made(), consent, consent, again_with_a_new_id)
 
     async def all_applied() -> bool:
         return await runtime.pool.fetchval("SELECT count(*) FROM applied_events "
@@ -71,23 +70,23 @@ async def test_consent_on_the_referral_topic_opens_the_evaluation_once_with_its_
 
 
 async def test_consent_for_a_referral_not_yet_seen_waits_in_dead_letters_until_replayed(
-        isolation):
+        isolation, referrals):
     system = await isolation.system([service], clock=FixedClock(DAY_AFTER_CONSENT))
     runtime = system.runtime("evaluation")
-    assert await deliver(runtime, consent_given()) == [Outcome.DEAD_LETTER]
+    assert await referrals.deliver(runtime, referrals.consent()) == [Outcome.DEAD_LETTER]
     (letter,) = await list_dead_letters(runtime.pool)
     assert "no ReferralMade was applied for referral r-1" in letter.reason
-    assert await deliver(runtime, referral_made()) == [Outcome.APPLIED]
+    assert await referrals.deliver(runtime, referrals.made()) == [Outcome.APPLIED]
     assert await replay_dead_letter(runtime.pool, letter.id,
-                                    [the_handler(runtime)]) is Outcome.APPLIED
+                                    [referrals.handler(runtime)]) is Outcome.APPLIED
     assert await count_is(runtime, "EvaluationOpened", 1)
 
 
-async def test_deadline_timers_fire_once_each_by_the_service_clock(isolation):
+async def test_deadline_timers_fire_once_each_by_the_service_clock(isolation, referrals):
     clock = FixedClock(DAY_AFTER_CONSENT)
     system = await isolation.system([service], clock=clock, workers=True)
     runtime = system.runtime("evaluation")
-    evaluation_id = await open_evaluation(runtime)
+    evaluation_id = await referrals.open_evaluation(runtime)
     loop = system.workers.timer_loops[0]  # also ticking in the background, by the clock
     assert await loop.tick() == 0
 
@@ -112,11 +111,11 @@ async def test_deadline_timers_fire_once_each_by_the_service_clock(isolation):
     assert (row["deadline_warned"], row["overdue_raised"]) == (True, True)
 
 
-async def test_timers_raise_nothing_once_eligibility_is_determined(isolation):
+async def test_timers_raise_nothing_once_eligibility_is_determined(isolation, referrals):
     clock = FixedClock(datetime(2026, 4, 20, 12, tzinfo=UTC))
     system = await isolation.system([service], clock=clock, workers=True)
     runtime = system.runtime("evaluation")
-    evaluation_id = await open_evaluation(runtime)
+    evaluation_id = await referrals.open_evaluation(runtime)
     headers = system.auth("case_manager", "cm-1", ["sch-1"])
     for evaluator in ("Dr. Ruth Chen", "Sam Okafor"):
         await system.client.post(
@@ -145,10 +144,11 @@ async def test_timers_raise_nothing_once_eligibility_is_determined(isolation):
     assert await count_is(runtime, "EvaluationOverdue", 0)
 
 
-async def test_timers_survive_a_restart_and_a_late_warning_gives_way_to_overdue(isolation):
+async def test_timers_survive_a_restart_and_a_late_warning_gives_way_to_overdue(
+        isolation, referrals):
     first = await isolation.system([service], clock=FixedClock(DAY_AFTER_CONSENT),
                                    workers=True)
-    await open_evaluation(first.runtime("evaluation"))
+    await referrals.open_evaluation(first.runtime("evaluation"))
     await first.stop()
     isolation.systems.remove(first)
 

@@ -1,12 +1,16 @@
-"""The referral service's events as this service receives them: `PublishedEvent`s with the
-contract's fields, built here because services never import each other."""
+"""The referral service's events as this service receives them (`PublishedEvent`s with the
+contract's fields, built here because services never import each other), and a way to
+deliver them as the worker does."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+from iep_evaluation.app.context import evaluation_id_for
 from iep_evaluation.worker import handlers
 from iep_kernel.consumer import Handler, Outcome, Subscription, apply_message
 from iep_kernel.events import Metadata, PublishedEvent
@@ -69,7 +73,6 @@ async def deliver(runtime: ServiceRuntime, *events: PublishedEvent) -> list[Outc
 
 async def open_evaluation(runtime: ServiceRuntime, **fields: Any) -> str:
     """An evaluation opened from a referral and its consent; returns the evaluation id."""
-    from iep_evaluation.app.context import evaluation_id_for
 
     made_fields = {k: v for k, v in fields.items()
                    if k in ("student_id", "referral_id", "school_id", "date_of_birth",
@@ -80,3 +83,20 @@ async def open_evaluation(runtime: ServiceRuntime, **fields: Any) -> str:
                              consent_given(**consent_fields))
     assert outcomes == [Outcome.APPLIED, Outcome.APPLIED]
     return evaluation_id_for(fields.get("referral_id", "r-1"))
+
+
+@dataclass(frozen=True)
+class ReferralTopic:
+    """What tests need from the referral topic, as one fixture."""
+
+    guardian: str = GUARDIAN
+    made = staticmethod(referral_made)
+    consent = staticmethod(consent_given)
+    handler = staticmethod(the_handler)
+    deliver = staticmethod(deliver)
+    open_evaluation = staticmethod(open_evaluation)
+
+
+@pytest.fixture
+def referrals() -> ReferralTopic:
+    return ReferralTopic()

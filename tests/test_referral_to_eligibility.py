@@ -113,7 +113,11 @@ async def test_a_referral_goes_through_consent_and_evaluation_to_eligibility(iso
               "rationale": "a specific learning disability in reading"})
     assert determined.status_code == 201, determined.text
     assert determined.json()["status"] == "eligible"
-    assert determined.json()["eligibility"]["within_timeline"] is True
+    evaluation = (await client.get(f"{EVALUATIONS}/{evaluation_id}",
+                                   headers=system.auth("parent", "g-1"))).json()
+    assert evaluation["eligibility"]["within_timeline"] is True
+    assert [a["evaluator_name"] for a in evaluation["assessments"]] == [
+        "Dr. Ruth Chen", "Sam Okafor"]
 
     topics = {}
     for runtime in system.runtimes:

@@ -98,7 +98,7 @@ async def record_assessment(
         evaluation_id: EvaluationId, body: AssessmentRequest, commands: Commands,
         runtime: Runtime,
         who: Annotated[Principal, permit("record_assessment", "evaluator", "case_manager")],
-) -> EvaluationView:
+) -> EvaluationSummary:
     """Record a completed assessment of the child."""
     await handling.readable(runtime, who, evaluation_id)
     return await commands.execute(  # type: ignore[return-value]  # rendered as the view
@@ -112,7 +112,7 @@ async def determine_eligibility(
         runtime: Runtime,
         who: Annotated[Principal, permit("determine_eligibility", "case_manager",
                                          "administrator")],
-) -> EvaluationView:
+) -> EvaluationSummary:
     """Record the team's eligibility determination (and a Section 504 referral)."""
     await handling.readable(runtime, who, evaluation_id)
     command = DetermineEligibility(

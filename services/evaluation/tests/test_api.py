@@ -63,25 +63,45 @@ async def two_sources(system, evaluation_id):
 
 # -- commands ----------------------------------------------------------------------------
 
-async def test_an_assessment_is_recorded_and_the_evaluation_returned(system, evaluation_id):
+async def read(system, evaluation_id, headers=None):
+    response = await system.client.get(f"/api/evaluation/evaluations/{evaluation_id}",
+                                       headers=headers or staff(system))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_an_assessment_is_recorded_and_the_evaluation_read_back(system, evaluation_id):
     response = await assess(system, evaluation_id)
     assert response.status_code == 201
     body = response.json()
-    assert body["assessments"] == [{
+    assert (body["assessments"], body["evaluators"], body["status"]) == (1, 1, "open")
+    assert body["position"] >= 1
+    assert (await read(system, evaluation_id))["assessments"] == [{
         "number": 1, "area": "reading", "evaluator_name": "Dr. Ruth Chen",
         "evaluator_role": "psychologist", "instrument": "WIAT-4",
         "completed_on": "2026-04-01", "summary": "reads two grades below level"}]
-    assert body["position"] >= 1 and body["evaluators"] == 1
+
+
+async def test_a_command_answers_without_personal_data_and_keeps_none_for_replay(
+        system, evaluation_id):
+    headers = {**staff(system, "evaluator"), "Idempotency-Key": "assess-pii"}
+    response = await assess(system, evaluation_id, headers=headers)
+    assert "Ruth" not in response.text and "grades below" not in response.text
+    kept = await system.runtime("evaluation").pool.fetchval(
+        "SELECT body::text FROM idempotency_keys")
+    assert "Ruth" not in kept and "grades below" not in kept
 
 
 async def test_eligibility_is_determined_from_two_sources(system, evaluation_id):
     await two_sources(system, evaluation_id)
     response = await determine(system, evaluation_id)
     assert response.status_code == 201
-    body = response.json()
-    assert body["status"] == "eligible"
+    assert (response.json()["status"], response.json()["determined_on"]) == ("eligible",
+                                                                          "2026-04-15")
+    body = await read(system, evaluation_id)
     assert body["eligibility"]["categories"] == ["specific_learning_disability"]
     assert body["eligibility"]["within_timeline"] is True
+    assert body["eligibility"]["team"][0] == {"name": "Maria Lopez", "role": "parent"}
     assert body["deadline"] == {"overdue": False, "days_remaining": None, "days_overdue": None}
 
 
@@ -91,7 +111,8 @@ async def test_a_504_referral_is_recorded_for_a_child_not_eligible(system, evalu
                                needs_special_education=False, section_504_referral=True,
                                categories=["other_health_impairment"])
     assert response.status_code == 201
-    assert response.json()["status"] == "not_eligible"
+    assert (response.json()["status"], response.json()["section_504_referral"]) == (
+        "not_eligible", True)
     store = system.runtime("evaluation").store
     types = [e.event_type for e in await store.read_stream(f"evaluation-{evaluation_id}")]
     assert types[-2:] == ["EligibilityDetermined", "Section504ReferralMade"]
@@ -102,9 +123,7 @@ async def test_a_retried_assessment_with_the_same_key_is_recorded_once(system, e
     first = await assess(system, evaluation_id, headers=headers)
     again = await assess(system, evaluation_id, headers=headers)
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
-    read = await system.client.get(f"/api/evaluation/evaluations/{evaluation_id}",
-                                   headers=staff(system))
-    assert len(read.json()["assessments"]) == 1
+    assert len((await read(system, evaluation_id))["assessments"]) == 1
 
 
 # -- 422: malformed requests -------------------------------------------------------------

@@ -11,7 +11,12 @@ from iep_kernel.runtime import ServiceRuntime
 
 from iep_evaluation.app import deadlines, queries
 from iep_evaluation.app.context import rules_of, stream_of, today
-from iep_evaluation.app.views import EvaluationView, evaluation_view
+from iep_evaluation.app.views import (
+    EvaluationSummary,
+    EvaluationView,
+    evaluation_view,
+    summary_view,
+)
 from iep_evaluation.domain.commands import Command
 from iep_evaluation.domain.decider import NO_SUCH_EVALUATION, Evaluation, evaluation
 
@@ -41,8 +46,11 @@ def view(runtime: ServiceRuntime, state: Evaluation) -> EvaluationView:
 
 
 def renderer(runtime: ServiceRuntime
-             ) -> Callable[[CommandResult[Evaluation]], EvaluationView]:
-    return lambda result: view(runtime, result.state)
+             ) -> Callable[[CommandResult[Evaluation]], EvaluationSummary]:
+    """A command answers with the evaluation's summary: no personal data, since the answer
+    is kept for idempotent replay and a command is not a read of the record."""
+    on, district = today(runtime), rules_of(runtime)
+    return lambda result: summary_view(queries.row_of(result.state), on, district)
 
 
 async def project(conn: asyncpg.Connection, result: CommandResult[Evaluation]) -> None:

@@ -13,17 +13,9 @@ from datetime import date
 import asyncpg
 from iep_kernel.auth import Principal
 from iep_kernel.decider import CommandResult
-from iep_kernel.events import Event
 
 from iep_evaluation.domain.decider import Evaluation
-from iep_evaluation.domain.events import (
-    AssessmentCompleted,
-    DayCount,
-    EligibilityDetermined,
-    EvaluationDeadlineApproaching,
-    EvaluationOpened,
-    EvaluationOverdue,
-)
+from iep_evaluation.domain.events import DayCount
 
 
 @dataclass(frozen=True)
@@ -37,17 +29,24 @@ class Referral:
 
 @dataclass(frozen=True)
 class EvaluationRow:
+    """An evaluation in brief: ids, status, dates and counts; never personal data."""
+
     evaluation_id: str
     referral_id: str
     student_id: str
     school_id: str
     guardian_ids: tuple[str, ...]
     status: str
+    consent_signed_on: date
     consent_received_on: date
     due_on: date
     day_count: DayCount
     assessments: int
+    evaluators: int
     determined_on: date | None
+    section_504_referral: bool
+    deadline_warned: bool
+    overdue_raised: bool
 
     def readable_by(self, principal: Principal) -> bool:
         """Parents read their own child's evaluation; staff those of the schools they serve."""
@@ -56,8 +55,25 @@ class EvaluationRow:
         return principal.serves_school(self.school_id)
 
 
-_ROW = ("evaluation_id, referral_id, student_id, school_id, guardian_ids, status, "
-        "consent_received_on, due_on, day_count, assessments, determined_on")
+def row_of(state: Evaluation) -> EvaluationRow:
+    opened = state.opened
+    assert opened is not None  # only opened evaluations have rows
+    found = state.eligibility
+    return EvaluationRow(
+        evaluation_id=opened.evaluation_id, referral_id=opened.referral_id,
+        student_id=opened.student_id, school_id=opened.school_id,
+        guardian_ids=opened.guardian_ids, status=state.status,
+        consent_signed_on=opened.consent_signed_on,
+        consent_received_on=opened.consent_received_on, due_on=opened.due_on,
+        day_count=opened.day_count, assessments=len(state.assessments),
+        evaluators=len(state.evaluators),
+        determined_on=None if found is None else found.determined_on,
+        section_504_referral=found is not None and found.section_504_referral,
+        deadline_warned=state.deadline_warned, overdue_raised=state.overdue_raised)
+
+
+_FIELDS = tuple(EvaluationRow.__dataclass_fields__)
+_ROW = ", ".join(_FIELDS)
 
 
 def _row(record: asyncpg.Record) -> EvaluationRow:
@@ -85,38 +101,24 @@ async def referral(conn: asyncpg.Connection, referral_id: str) -> Referral | Non
     return Referral(**{**dict(record), "guardian_ids": tuple(record["guardian_ids"])})
 
 
-async def _apply(conn: asyncpg.Connection, event: Event, position: int) -> None:
-    if isinstance(event, EvaluationOpened):
-        await conn.execute(
-            "INSERT INTO evaluations (evaluation_id, referral_id, student_id, school_id, "
-            "guardian_ids, status, consent_received_on, due_on, day_count, position) "
-            "VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9) "
-            "ON CONFLICT (evaluation_id) DO NOTHING",
-            event.evaluation_id, event.referral_id, event.student_id, event.school_id,
-            list(event.guardian_ids), event.consent_received_on, event.due_on,
-            event.day_count.value, position)
-        return
-    values: list[object] = []
-    if isinstance(event, AssessmentCompleted):
-        change, values = "assessments = $3", [event.assessment_number]
-    elif isinstance(event, EligibilityDetermined):
-        change = "status = $3, determined_on = $4"
-        values = ["eligible" if event.eligible else "not_eligible", event.determined_on]
-    elif isinstance(event, EvaluationDeadlineApproaching):
-        change = "deadline_warned = true"
-    elif isinstance(event, EvaluationOverdue):
-        change = "overdue_raised = true"
-    else:
-        return
-    await conn.execute(
-        f"UPDATE evaluations SET {change}, position = $2 WHERE evaluation_id = $1",
-        event.evaluation_id, position, *values)
+_CHANGING = ("status", "assessments", "evaluators", "determined_on", "section_504_referral",
+             "deadline_warned", "overdue_raised", "position")
+_SAVE = (
+    f"INSERT INTO evaluations ({_ROW}, position) VALUES "
+    f"({', '.join(f'${n}' for n in range(1, len(_FIELDS) + 2))}) "
+    "ON CONFLICT (evaluation_id) DO UPDATE SET "
+    + ", ".join(f"{f} = EXCLUDED.{f}" for f in _CHANGING))
 
 
 async def project(conn: asyncpg.Connection, result: CommandResult[Evaluation]) -> None:
-    """Bring the evaluation's row up to date with the events just appended."""
-    for envelope in result.events:
-        await _apply(conn, envelope.data, envelope.global_position)
+    """Bring the evaluation's row up to date with the events just appended (if any)."""
+    if result.last_position is None or result.state.opened is None:
+        return
+    row = row_of(result.state)
+    values = [getattr(row, f) for f in _FIELDS]
+    values[_FIELDS.index("guardian_ids")] = list(row.guardian_ids)
+    values[_FIELDS.index("day_count")] = row.day_count.value
+    await conn.execute(_SAVE, *values, result.last_position)
 
 
 async def evaluation_row(pool: asyncpg.Pool, evaluation_id: str) -> EvaluationRow | None:

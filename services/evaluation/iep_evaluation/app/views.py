@@ -107,21 +107,31 @@ def evaluation_view(state: Evaluation, today: date, district: rules.EvaluationRu
 
 
 class EvaluationSummary(BaseModel):
+    """An evaluation in brief, without personal data: lists, and the answer to a command
+    (which is not a read of the record; GET the evaluation for the rest)."""
+
     evaluation_id: str
     student_id: str
+    referral_id: str
     school_id: str
-    status: str
+    status: str = Field(description="open, eligible or not_eligible")
+    consent_signed_on: date
     consent_received_on: date
     due_on: date
     deadline: Deadline
     assessments: int
+    evaluators: int = Field(description="Different evaluators among the assessments")
     determined_on: date | None
+    section_504_referral: bool
 
 
 def summary_view(row: EvaluationRow, today: date, district: rules.EvaluationRules
                  ) -> EvaluationSummary:
     return EvaluationSummary(
-        evaluation_id=row.evaluation_id, student_id=row.student_id, school_id=row.school_id,
-        status=row.status, consent_received_on=row.consent_received_on, due_on=row.due_on,
+        evaluation_id=row.evaluation_id, student_id=row.student_id,
+        referral_id=row.referral_id, school_id=row.school_id, status=row.status,
+        consent_signed_on=row.consent_signed_on, consent_received_on=row.consent_received_on,
+        due_on=row.due_on,
         deadline=deadline(row.due_on, row.day_count, row.status != "open", today, district),
-        assessments=row.assessments, determined_on=row.determined_on)
+        assessments=row.assessments, evaluators=row.evaluators,
+        determined_on=row.determined_on, section_504_referral=row.section_504_referral)

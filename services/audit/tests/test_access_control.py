@@ -7,8 +7,6 @@ from iep_audit.api import router
 from iep_kernel.auth import ROLES
 from iep_kernel.permissions import route_permissions, unguarded_routes
 
-from .publishers import by
-
 APP = FastAPI()
 APP.include_router(router)
 ROUTES = route_permissions(APP)
@@ -39,7 +37,7 @@ async def test_a_request_without_a_token_is_refused(scene):
 
 
 async def test_every_question_is_recorded_with_who_when_and_what(scene):
-    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], by("cm"))
+    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], scene.by("cm"))
     await scene.deliver()
     asked = [
         ("/events", {"student_id": "s1", "event_type": "CaseOpened"}),

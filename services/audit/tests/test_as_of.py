@@ -3,13 +3,8 @@
 import asyncio
 
 from iep_audit.domain.fold import CaseEvent, FoldTable, State
-from iep_audit.domain.stages import CASE
-from iep_audit.service import audit_service
 from iep_kernel.access import AccessLog
 from iep_kernel.auth import Principal
-
-from .conftest import Scene
-from .publishers import by, publisher
 
 # The publishing services of these tests are two stages of a case; their fold table is
 # written as a later stage would write its own.
@@ -32,24 +27,17 @@ def review_opened(state: State, event: CaseEvent) -> State:
     return {**state, "status": "reviewing"}
 
 
-async def staged_scene(isolation) -> Scene:
-    intake, review = publisher("intake"), publisher("review")
-    audit = audit_service(sources=("intake", "review"), folds=FoldTable.merged(CASE, STAGES))
-    system = await isolation.system([intake.spec, review.spec, audit])
-    return Scene(system, intake, review)
-
-
-async def test_the_case_at_a_past_instant_differs_from_the_case_now(isolation):
-    scene = await staged_scene(isolation)
+async def test_the_case_at_a_past_instant_differs_from_the_case_now(make_scene):
+    scene = await make_scene(folds=STAGES)
     await scene.append(scene.intake, "case-1", [scene.intake.opened("s1", name="Ana Ruiz")],
-                       by("cm"))
+                       scene.by("cm"))
     await asyncio.sleep(0.01)
     then = scene.system.runtime("intake").clock.now()
     await asyncio.sleep(0.01)
-    await scene.append(scene.intake, "case-1", [scene.intake.noted("s1")], by("cm"))
+    await scene.append(scene.intake, "case-1", [scene.intake.noted("s1")], scene.by("cm"))
     await scene.append(scene.intake, "case-1", [scene.intake.closed("s1", "moved away")],
-                       by("cm"))
-    await scene.append(scene.review, "review-1", [scene.review.opened("s1")], by("ev"))
+                       scene.by("cm"))
+    await scene.append(scene.review, "review-1", [scene.review.opened("s1")], scene.by("ev"))
     await scene.deliver()
 
     past = (await scene.get("/students/s1/as-of", at=then.isoformat())).json()
@@ -68,9 +56,9 @@ async def test_the_case_at_a_past_instant_differs_from_the_case_now(isolation):
     assert now["stages"]["review"][0]["state"] == {"status": "reviewing"}
 
 
-async def test_reads_of_the_record_are_counted_but_change_no_stage(isolation):
-    scene = await staged_scene(isolation)
-    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], by("cm"))
+async def test_reads_of_the_record_are_counted_but_change_no_stage(make_scene):
+    scene = await make_scene(folds=STAGES)
+    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], scene.by("cm"))
     access = AccessLog(scene.system.runtime("intake"), "annual review")
     await access.record(Principal(subject="t-1", role="teacher"), "s1", "case/1")
     await scene.deliver()
@@ -79,10 +67,10 @@ async def test_reads_of_the_record_are_counted_but_change_no_stage(isolation):
     assert [r["stream_id"] for r in case["stages"]["intake"]] == ["case-1"]
 
 
-async def test_a_destroyed_key_shows_the_past_case_without_its_personal_data(isolation):
-    scene = await staged_scene(isolation)
+async def test_a_destroyed_key_shows_the_past_case_without_its_personal_data(make_scene):
+    scene = await make_scene(folds=STAGES)
     await scene.append(scene.intake, "case-1", [scene.intake.opened("s1", name="Ana Ruiz")],
-                       by("cm"))
+                       scene.by("cm"))
     await scene.deliver()
     await scene.system.runtime("intake").vault.destroy("s1")
     scene.system.runtime("audit").vault.forget("s1")
@@ -92,7 +80,7 @@ async def test_a_destroyed_key_shows_the_past_case_without_its_personal_data(iso
 
 
 async def test_a_case_before_anything_was_recorded_is_empty(scene):
-    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], by("cm"))
+    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], scene.by("cm"))
     await scene.deliver()
     case = (await scene.get("/students/s1/as-of", at="2000-01-01T00:00:00+00:00")).json()
     assert (case["events_folded"], case["stages"]) == (0, {})

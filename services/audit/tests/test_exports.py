@@ -7,19 +7,16 @@ from datetime import datetime
 
 from iep_kernel.store import StoredEvent, stored_hash
 
-from .conftest import Scene
-from .publishers import by
 
-
-async def some_history(scene: Scene) -> None:
+async def some_history(scene) -> None:
     for s in range(3):
         await scene.append(scene.intake, f"case-{s}", [scene.intake.opened(f"s{s}"),
-                                                       scene.intake.noted(f"s{s}")], by("cm"))
-    await scene.append(scene.review, "review-0", [scene.review.opened("s0")], by("ev"))
+                                                       scene.intake.noted(f"s{s}")], scene.by("cm"))
+    await scene.append(scene.review, "review-0", [scene.review.opened("s0")], scene.by("ev"))
     await scene.deliver()
 
 
-async def streamed(scene: Scene, path: str, **params) -> tuple[dict, list[str]]:
+async def streamed(scene, path: str, **params) -> tuple[dict, list[str]]:
     async with scene.system.client.stream(
             "GET", f"/api/audit{path}", params=params, headers=scene.auth()) as response:
         assert response.status_code == 200
@@ -65,7 +62,7 @@ async def test_csv_export_has_a_header_and_one_row_per_event(scene):
 async def test_an_export_streams_more_events_than_any_page_holds(scene):
     count = 1200
     await scene.append(scene.intake, "busy", [scene.intake.noted("s9", minutes=i)
-                                              for i in range(count)], by("cm"))
+                                              for i in range(count)], scene.by("cm"))
     await scene.deliver()
     _, lines = await streamed(scene, "/events.jsonl")
     assert [json.loads(line)["payload"]["minutes"] for line in lines] == list(range(count))

@@ -5,21 +5,18 @@ from datetime import timedelta
 
 import pytest
 
-from .conftest import Scene
-from .publishers import by
 
-
-async def history(scene: Scene) -> dict:
+async def history(scene) -> dict:
     """Five events across two services and two students; returns the instant in the middle."""
     first = await scene.append(scene.intake, "case-1", [scene.intake.opened("s1"),
-                                                        scene.intake.noted("s1")], by("cm-1"))
+                                                        scene.intake.noted("s1")], scene.by("cm-1"))
     await scene.append(scene.review, "review-1", [scene.review.opened("s1")],
-                       by("ev-1", "evaluator"))
+                       scene.by("ev-1", "evaluator"))
     await asyncio.sleep(0.01)
     middle = scene.system.runtime("intake").clock.now()
     await asyncio.sleep(0.01)
-    await scene.append(scene.intake, "case-2", [scene.intake.opened("s2")], by("cm-1"))
-    await scene.append(scene.intake, "case-2", [scene.intake.closed("s2")], by("cm-2"))
+    await scene.append(scene.intake, "case-2", [scene.intake.opened("s2")], scene.by("cm-1"))
+    await scene.append(scene.intake, "case-2", [scene.intake.closed("s2")], scene.by("cm-2"))
     await scene.deliver()
     return {"middle": middle, "start": first.envelopes[0].recorded_at}
 
@@ -88,7 +85,7 @@ async def test_pages_follow_the_cursor_through_every_event_once(scene):
 async def test_pages_stay_stable_when_events_arrive_between_them(scene):
     await history(scene)
     first = await scene.get("/events", limit=3)
-    await scene.append(scene.intake, "case-3", [scene.intake.opened("s3")], by("cm-3"))
+    await scene.append(scene.intake, "case-3", [scene.intake.opened("s3")], scene.by("cm-3"))
     await scene.deliver()
     second = await scene.get("/events", limit=3, cursor=first.json()["next"])
     assert keys(first) + keys(second) == [*ALL, ("intake", "case-3", 1)]

@@ -5,11 +5,8 @@ import asyncio
 from iep_kernel.access import AccessLog
 from iep_kernel.auth import Principal
 
-from .conftest import Scene
-from .publishers import by
 
-
-async def read(scene: Scene, service: str, who: Principal, student: str, resource: str,
+async def read(scene, service: str, who: Principal, student: str, resource: str,
                purpose: str) -> None:
     await AccessLog(scene.system.runtime(service), purpose).record(who, student, resource)
 
@@ -18,7 +15,7 @@ TEACHER = Principal(subject="t-1", role="teacher")
 EVALUATOR = Principal(subject="ev-1", role="evaluator")
 
 
-async def accesses(scene: Scene) -> str:
+async def accesses(scene) -> str:
     await read(scene, "intake", TEACHER, "s1", "case/1", "planning a lesson")
     await read(scene, "review", EVALUATOR, "s1", "review/1", "eligibility meeting")
     await asyncio.sleep(0.01)
@@ -75,6 +72,6 @@ async def test_the_purpose_of_a_destroyed_students_access_reads_destroyed(scene)
 
 
 async def test_other_events_are_not_accesses(scene):
-    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], by("cm"))
+    await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")], scene.by("cm"))
     await scene.deliver()
     assert got(await scene.get("/record-accesses", student_id="s1")) == []

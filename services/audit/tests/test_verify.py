@@ -1,26 +1,24 @@
 """Verification: every hash chain recomputed, and the first break named."""
 
-from .conftest import Scene
-from .publishers import by
 
 
-async def chains(scene: Scene) -> None:
+async def chains(scene) -> None:
     await scene.append(scene.intake, "case-1", [scene.intake.opened("s1")] +
-                       [scene.intake.noted("s1", minutes=m) for m in range(4)], by("cm"))
-    await scene.append(scene.intake, "case-2", [scene.intake.opened("s2")], by("cm"))
+                       [scene.intake.noted("s1", minutes=m) for m in range(4)], scene.by("cm"))
+    await scene.append(scene.intake, "case-2", [scene.intake.opened("s2")], scene.by("cm"))
     await scene.append(scene.review, "review-1", [scene.review.opened("s1"),
-                                                  scene.review.closed("s1")], by("ev"))
+                                                  scene.review.closed("s1")], scene.by("ev"))
     await scene.deliver()
 
 
-async def tamper(scene: Scene, sql: str) -> None:
+async def tamper(scene, sql: str) -> None:
     async with scene.pool.acquire() as conn, conn.transaction():
         # A superuser sidesteps the triggers, as an attacker with database access might.
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute(sql)
 
 
-async def position_of(scene: Scene, service: str, stream: str, version: int) -> int:
+async def position_of(scene, service: str, stream: str, version: int) -> int:
     return await scene.pool.fetchval(
         "SELECT global_position FROM audit_events WHERE service = $1 AND stream_id = $2 "
         "AND stream_version = $3", service, stream, version)

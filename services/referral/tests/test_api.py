@@ -50,6 +50,18 @@ async def test_personal_fields_are_sealed_at_rest_and_absent_from_the_query_tabl
     assert "Maria" not in str(dict(row))
 
 
+async def test_after_records_destruction_personal_fields_read_as_destroyed(desk):
+    referral_id = await desk.made()
+    assert await desk.system.runtime("referral").vault.destroy("stu-100") == 1
+    response = await desk.read(referral_id)
+    assert response.status_code == 200
+    view = response.json()
+    assert view["student"]["name"] == view["student"]["date_of_birth"] == "[destroyed]"
+    assert view["guardians"][0]["email"] == "[destroyed]"
+    assert view["student"]["school_id"] == "sch-1"
+    assert view["status"] == "referred"
+
+
 async def test_full_path_to_consent_given_with_the_paper_form_recorded_for_the_guardian(desk):
     referral_id = await desk.made()
     asked = await desk.ask(referral_id)

@@ -22,7 +22,6 @@ from iep_referral.domain.events import (
     PriorWrittenNoticeIssued,
     ProposedAssessment,
     Referrer,
-    Student,
 )
 
 
@@ -68,6 +67,16 @@ class ReferralSummary(BaseModel):
         return cls.model_validate(dict(row))
 
 
+class StudentView(BaseModel):
+    district_student_id: str
+    name: str
+    # A date field reads "[destroyed]" once the student's records are destroyed (300.624).
+    date_of_birth: date | Literal["[destroyed]"]
+    grade: str
+    school_id: str
+    primary_language: str
+
+
 class ConsentRequestView(BaseModel):
     requested_on: date
     guardian_ids: list[str]
@@ -93,7 +102,7 @@ class NoticeView(BaseModel):
 class ReferralView(ReferralSummary):
     """The whole referral, personal data included."""
 
-    student: Student
+    student: StudentView
     guardians: list[Guardian]
     referred_by: Referrer
     concerns: Concerns
@@ -107,7 +116,7 @@ class ReferralView(ReferralSummary):
         made = referral_of(state)
         return cls(
             **ReferralSummary.of(state).model_dump(exclude={"position"}),
-            student=made.student, guardians=list(made.guardians),
+            student=StudentView(**dict(made.student)), guardians=list(made.guardians),
             referred_by=made.referred_by, concerns=made.concerns,
             consent_requests=[ConsentRequestView(
                 requested_on=r.requested_on, guardian_ids=list(r.guardian_ids),

@@ -90,6 +90,7 @@ class ReferralTopic:
     """What tests need from the referral topic, as one fixture."""
 
     guardian: str = GUARDIAN
+    published = staticmethod(published)
     made = staticmethod(referral_made)
     consent = staticmethod(consent_given)
     handler = staticmethod(the_handler)

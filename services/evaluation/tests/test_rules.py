@@ -117,6 +117,11 @@ def test_a_range_that_ends_before_it_starts_is_refused():
         EvaluationRules(non_school_days=["2027-01-01..2026-12-21"])
 
 
+def test_developmental_delay_ages_must_be_in_order():
+    with pytest.raises(ValueError, match="youngest age for developmental delay is above"):
+        EvaluationRules(developmental_delay_min_age=6, developmental_delay_max_age=5)
+
+
 def test_an_unknown_time_zone_is_refused():
     with pytest.raises(ValueError, match="not a known time zone"):
         EvaluationRules(timezone="Mars/Olympus_Mons")

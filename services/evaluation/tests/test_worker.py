@@ -10,9 +10,16 @@ from aiokafka import AIOKafkaProducer
 from iep_evaluation.app import deadlines
 from iep_evaluation.app.context import evaluation_id_for, rules_of
 from iep_evaluation.service import service
+from iep_kernel.access import destruction_handler
 from iep_kernel.clock import FixedClock
 from iep_kernel.config import topic_for
-from iep_kernel.consumer import Outcome, list_dead_letters, replay_dead_letter
+from iep_kernel.consumer import (
+    Outcome,
+    Subscription,
+    apply_message,
+    list_dead_letters,
+    replay_dead_letter,
+)
 from iep_kernel.relay import ensure_topics
 from iep_kernel.testing.waiting import eventually
 
@@ -80,6 +87,22 @@ async def test_consent_for_a_referral_not_yet_seen_waits_in_dead_letters_until_r
     assert await replay_dead_letter(runtime.pool, letter.id,
                                     [referrals.handler(runtime)]) is Outcome.APPLIED
     assert await count_is(runtime, "EvaluationOpened", 1)
+
+
+async def test_destroying_a_students_records_purges_the_date_of_birth_kept_here(
+        isolation, referrals):
+    system = await isolation.system([service], clock=FixedClock(DAY_AFTER_CONSENT))
+    runtime = system.runtime("evaluation")
+    await referrals.open_evaluation(runtime)
+    kept = "SELECT date_of_birth FROM referrals WHERE student_id = 'S-1001'"
+    assert await runtime.pool.fetchval(kept) == date(2018, 9, 14)
+    destroyed = referrals.published("StudentRecordsDestroyed", "S-1001", "r-1", 9, {
+        "requested_by": "guardian-maria", "requested_on": "2026-03-03",
+        "parent_informed_on": "2026-03-03", "keys_destroyed": 1})
+    sub = Subscription(destruction_handler(runtime, service.purge), runtime.pool)
+    raw = destroyed.model_dump_json().encode()
+    assert await apply_message(sub, "iep.referral.events", raw) is Outcome.APPLIED
+    assert await runtime.pool.fetchval(kept) is None
 
 
 async def test_deadline_timers_fire_once_each_by_the_service_clock(isolation, referrals):

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from iep_evaluation.domain.events import DayCount
@@ -42,8 +42,8 @@ class EvaluationRules(BaseSettings):
     # Not a regulation: staff are warned this many (counted) days before the due date.
     warning_days: int = Field(7, ge=0, le=60, description="Days of warning before due date")
     # 34 CFR 300.8(b): developmental delay, at the state's choice, for ages 3 through 9.
-    developmental_delay_min_age: int = Field(3, ge=0)
-    developmental_delay_max_age: int = Field(9, ge=0)
+    developmental_delay_min_age: int = Field(3, ge=0, description="Youngest age for it")
+    developmental_delay_max_age: int = Field(9, ge=0, description="Oldest age for it")
     timezone: str = Field("UTC", description="The district's time zone: when its days begin")
 
     @field_validator("non_school_days", mode="before")
@@ -62,6 +62,12 @@ class EvaluationRules(BaseSettings):
             else:
                 days.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
         return frozenset(days)
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> EvaluationRules:
+        if self.developmental_delay_min_age > self.developmental_delay_max_age:
+            raise ValueError("the youngest age for developmental delay is above the oldest")
+        return self
 
     @field_validator("timezone")
     @classmethod

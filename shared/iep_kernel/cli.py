@@ -128,7 +128,7 @@ def rebuild(
                       if not projection or p.name in projection]
             for item in chosen:
                 report = await rebuild_projection(runtime.pool, item, require_broker(settings),
-                                                  settings.topic_prefix)
+                                                  settings.topic_prefix, runtime.vault)
                 typer.echo(json.dumps(report.__dict__))
 
     asyncio.run(main())

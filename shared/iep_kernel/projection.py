@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from iep_kernel.config import topic_for
 from iep_kernel.consumer import Handler
 from iep_kernel.events import PublishedEvent
+from iep_kernel.vault import KeyVault, open_trees
 
 
 class Projection:
@@ -86,8 +87,12 @@ async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000
 
 
 async def rebuild(pool: asyncpg.Pool, projection: Projection, bootstrap: str,
-                  topic_prefix: str = "") -> RebuildReport:
-    """Drop the projection's tables and replay its topics into new ones, atomically."""
+                  topic_prefix: str = "", vault: KeyVault | None = None) -> RebuildReport:
+    """Drop the projection's tables and replay its topics into new ones, atomically.
+
+    Personal fields are opened with `vault`, as the live handler receives them (unless the
+    projection is `sealed`), so the rebuilt model equals the live one.
+    """
     started = time.perf_counter()
     topics = [topic_for(source, topic_prefix) for source in projection.sources]
     read = applied = 0
@@ -103,6 +108,9 @@ async def rebuild(pool: asyncpg.Pool, projection: Projection, bootstrap: str,
             if event.event_id in seen or not projection.wants(event.event_type):
                 continue  # the topic may hold a republished duplicate
             seen.add(event.event_id)
+            if vault is not None and not projection.sealed:
+                (data,) = await open_trees(vault, [event.data])
+                event = event.model_copy(update={"data": data})
             await projection.apply(conn, event)
             applied += 1
         await conn.copy_records_to_table(

@@ -28,7 +28,24 @@ class Totals(Projection):
             event.student_id, event.data.get("by", 0))
 
 
-SPEC = dataclasses.replace(sample.service, projections=(Totals(),))
+class Notes(Projection):
+    """Keeps a personal field: the live handler receives it opened."""
+
+    name = "notes"
+    sources = ("sample",)
+    tables = ("notes",)
+    event_types = frozenset({"CounterOpened"})
+
+    async def create(self, conn) -> None:
+        await conn.execute("CREATE TABLE IF NOT EXISTS notes ("
+                           "event_id uuid PRIMARY KEY, note text NOT NULL)")
+
+    async def apply(self, conn, event) -> None:
+        await conn.execute("INSERT INTO notes VALUES ($1, $2)", event.event_id,
+                           event.data["note"])
+
+
+SPEC = dataclasses.replace(sample.service, projections=(Totals(), Notes()))
 
 
 
@@ -62,6 +79,26 @@ async def test_rebuilt_read_model_equals_live(isolation):
     assert report.events_applied == 16
     assert await table(pool) == live
     assert live[0]["total"] == 4  # 1 + 2 + 1: the model holds real sums, not just rows
+
+
+async def test_rebuild_opens_personal_fields_as_the_live_handler_does(isolation):
+    system = await isolation.system([SPEC], workers=True)
+    runtime = system.runtime("sample")
+    await system.client.post("/api/sample/counters",
+                             json={"student_id": "s1", "label": "x", "note": "Ana Ruiz"},
+                             headers=system.auth("case_manager"))
+
+    async def notes():
+        return [r["note"] for r in await runtime.pool.fetch("SELECT note FROM notes")]
+
+    async def one_note():
+        return len(await notes()) == 1
+
+    await eventually(one_note)
+    assert await notes() == ["Ana Ruiz"]
+    await rebuild(runtime.pool, Notes(), isolation.bootstrap, system.settings.topic_prefix,
+                  runtime.vault)
+    assert await notes() == ["Ana Ruiz"]
 
 
 async def test_broker_restart_keeps_read_models_and_new_events_flow(isolation):

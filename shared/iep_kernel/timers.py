@@ -89,6 +89,12 @@ class TimerLoop:
                 fired += 1
             except (_AlreadyFired, ConcurrencyConflict):
                 continue  # another worker fired it, or the stream moved: look again next tick
+            except Exception as err:
+                # One timer that cannot fire must not stop the others, nor the relays and
+                # consumers sharing this worker: it stays due and is tried at the next tick.
+                log.error("timer could not fire; it stays due",
+                          extra={"timer": timer.timer_id, "kind": timer.kind,
+                                 "error": type(err).__name__})
         return fired
 
     async def run(self, stop: asyncio.Event) -> None:

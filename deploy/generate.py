@@ -142,8 +142,14 @@ def load_services(declared: dict[str, str] | None = None) -> list[Service]:
     services = []
     for spec in specs:
         extra = extras.get(spec.name, {})
+        try:
+            consumes = consumed_sources(spec)
+        except Exception as err:
+            raise RuntimeError(f"cannot tell which topics {spec.name} reads: its handlers "
+                               f"or projections failed with {type(err).__name__}: {err}"
+                               ) from err
         services.append(Service(
-            name=spec.name, publishes=spec.publishes, consumes=consumed_sources(spec),
+            name=spec.name, publishes=spec.publishes, consumes=consumes,
             path=extra.get("path", ""), compose_env=dict(extra.get("compose", {})),
             config=dict(extra.get("config", {})), secrets=dict(extra.get("secrets", {})),
             egress_ports=tuple(extra.get("egress_ports", ()))))

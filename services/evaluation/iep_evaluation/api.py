@@ -6,6 +6,7 @@ auditors all), parents their own child's. An evaluation out of the caller's scop
 404, as if it did not exist.
 """
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -143,14 +144,13 @@ async def list_evaluations(
         query: Annotated[Listing, Query()], runtime: Runtime, access: AccessLog,
         who: Annotated[Principal, permit("list_evaluations", "parent", *STAFF_READERS)],
 ) -> list[EvaluationSummary]:
-    """The evaluations the caller may see, soonest due first (each student's read is
-    recorded)."""
+    """Evaluations in the caller's reach, soonest due first (each student's is recorded)."""
     access.require_purpose(who)
     on, district = today(runtime), rules_of(runtime)
     rows = await queries.evaluations_for(runtime.pool, who, queries.Filters(
         query.student_id, query.status, query.overdue, query.limit), on)
-    for student_id in dict.fromkeys(r.student_id for r in rows):
-        await access.record(who, student_id, "evaluations")
+    await asyncio.gather(*(access.record(who, student_id, "evaluations")
+                           for student_id in dict.fromkeys(r.student_id for r in rows)))
     return [summary_view(row, on, district) for row in rows]
 
 

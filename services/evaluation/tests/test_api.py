@@ -287,6 +287,14 @@ async def test_every_role_on_every_route_is_allowed_or_refused_as_the_table_says
             assert (response.status_code == 403) is (role not in row.roles), (row, role)
 
 
+async def test_openapi_documents_the_routes_and_their_refusals(system):
+    paths = (await system.client.get("/openapi.json")).json()["paths"]
+    post = paths["/api/evaluation/evaluations/{evaluation_id}/eligibility"]["post"]
+    assert {"201", "403", "404", "409", "422"} <= set(post["responses"])
+    listing = paths["/api/evaluation/evaluations"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {"student_id", "status", "overdue"}
+
+
 # -- reads -------------------------------------------------------------------------------
 
 async def test_the_evaluation_shows_its_due_date_and_the_days_remaining(system, evaluation_id):

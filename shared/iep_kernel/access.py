@@ -7,10 +7,10 @@ which student, which resource, and why. Staff and auditors must say why
 record needs no reason. Parents list the accesses to their child's record, and auditors
 query all of them, through each service's `/record-accesses` and the audit service.
 
-Destruction is commanded in one place (the referral service, where every record begins):
-the student's data keys are destroyed in the vault and `StudentRecordsDestroyed` tells
-every service to drop the keys it holds in memory and purge personal data from its own
-query tables.
+Destruction is commanded in one place (the referral service, where every record begins),
+which records `StudentRecordsDestroyed`; every service that receives it destroys the
+student's data keys (idempotent: the first one does it, the rest find none left), drops
+the keys it holds in memory, and purges personal data from its own query tables.
 """
 
 import uuid
@@ -126,7 +126,7 @@ def destruction_handler(runtime: ServiceRuntime, purge: Purge | None) -> Handler
     """Every service's answer to `StudentRecordsDestroyed`: forget cached keys, purge."""
 
     async def handle(conn: asyncpg.Connection, event: PublishedEvent) -> None:
-        runtime.vault.forget(event.student_id)
+        await runtime.vault.destroy(event.student_id)
         if purge is not None:
             await purge(conn, event.student_id)
 

@@ -282,13 +282,13 @@ class RecordAccessed(Event):
 
 
 class StudentRecordsDestroyed(Event):
-    """The student's personal data was destroyed at the parent's request (34 CFR 300.624):
-    their data keys are gone, so every copy of it reads as "[destroyed]"."""
+    """The student's personal data is destroyed at the parent's request (34 CFR 300.624):
+    every service that receives this destroys the student's data keys, so every copy of
+    that data reads as "[destroyed]" while the log stays complete and verifiable."""
 
     requested_by: str
     requested_on: date
     parent_informed_on: date
-    keys_destroyed: int
 
 
 KERNEL_EVENTS: tuple[type[Event], ...] = (RecordAccessed, StudentRecordsDestroyed)

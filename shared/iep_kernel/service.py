@@ -46,7 +46,10 @@ class ServiceSpec:
 def discover_services(names: Sequence[str] = ()) -> list[ServiceSpec]:
     """The installed services, in a stable order, optionally only those named."""
     specs: dict[str, ServiceSpec] = {}
-    for entry in entry_points(group="iep.services"):
+    installed = list(entry_points(group="iep.services"))
+    for entry in installed:
+        if names and entry.name not in names:
+            continue  # load only what was asked for
         spec = entry.load()
         if not isinstance(spec, ServiceSpec):
             raise TypeError(f"entry point {entry.name} is not a ServiceSpec")
@@ -55,6 +58,6 @@ def discover_services(names: Sequence[str] = ()) -> list[ServiceSpec]:
         unknown = sorted(set(names) - set(specs))
         if unknown:
             raise LookupError(f"no such service: {', '.join(unknown)}; "
-                              f"installed: {', '.join(sorted(specs))}")
+                              f"installed: {', '.join(sorted(e.name for e in installed))}")
         return [specs[n] for n in names]
     return [specs[n] for n in sorted(specs)]

@@ -13,14 +13,23 @@ from fastapi.responses import JSONResponse
 from iep_kernel.access import AccessLog as AccessRecorder
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.decider import CommandHandler
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.http import Commands as CommandRunner
 from iep_kernel.runtime import ServiceRuntime
 
 from iep_referral.app.commands import handler, project, stream_of, summary, today
 from iep_referral.app.queries import find_referrals, is_guardian, referral_in_reach
+from iep_referral.app.records import (
+    DestructionRequest,
+    DestructionSummary,
+    destruction_summary,
+    guardians_of,
+    records_stream,
+)
 from iep_referral.app.views import ReferralSummary, ReferralView
 from iep_referral.domain.decider import Status
+from iep_referral.domain.records import DestroyRecords, destructions
 from iep_referral.requests import (
     CloseRequest,
     ConsentRequest,
@@ -117,6 +126,23 @@ async def list_referrals(
     await asyncio.gather(*(access.record(who, r.student_id, f"referral/{r.referral_id}")
                            for r in found))
     return found
+
+
+@router.post("/students/{student_id}/records-destruction", status_code=201,
+             response_model=DestructionSummary)
+async def destroy_student_records(
+    student_id: ReferralId, body: DestructionRequest, commands: Commands, runtime: Runtime,
+    who: Annotated[Principal, permit("destroy_student_records", "administrator")],
+) -> JSONResponse:
+    """Destroy a student's personal data at the parent's request (34 CFR 300.624)."""
+    command = DestroyRecords(student_id, body.requested_by, body.requested_on,
+                             body.parent_informed_on, await guardians_of(runtime, student_id),
+                             today(runtime))
+    response = await commands.execute(CommandHandler(runtime.store, destructions),
+                                      records_stream(student_id), command, who,
+                                      destruction_summary, status_code=201)
+    await runtime.vault.destroy(student_id)
+    return response
 
 
 router.include_router(access_router("referral", is_guardian))

@@ -1,0 +1,151 @@
+"""The views' tables: one row per student, their guardians, and their timeline.
+
+Created by the projection (at migration, and again by a rebuild). `case_events` has a row
+for every event the views applied, keyed by (source, position): it is the timeline, and
+it answers "has the view applied this event yet?" for read-your-writes.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import asyncpg
+
+from iep_views.domain.case import Case, Entry, EvaluationPart, GuardianPart, ReferralPart
+from iep_views.domain.rules import ViewRules
+
+TABLES = ("case_students", "case_guardians", "case_events")
+
+CREATE = """
+CREATE TABLE IF NOT EXISTS case_students (
+    student_id           text PRIMARY KEY,
+    school_id            text,
+    stage                text NOT NULL,
+    deadline_kind        text,
+    deadline_on          date,
+    deadline_rule        text,
+    referral             jsonb,
+    evaluation           jsonb,
+    records_destroyed_on date
+);
+CREATE INDEX IF NOT EXISTS case_students_by_school
+    ON case_students (school_id, deadline_on, student_id);
+CREATE INDEX IF NOT EXISTS case_students_by_deadline
+    ON case_students (deadline_kind, deadline_on) WHERE deadline_kind IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS case_guardians (
+    guardian_id        text NOT NULL,
+    student_id         text NOT NULL,
+    preferred_language text NOT NULL,
+    PRIMARY KEY (guardian_id, student_id)
+);
+
+CREATE TABLE IF NOT EXISTS case_events (
+    source      text NOT NULL,
+    position    bigint NOT NULL,
+    student_id  text NOT NULL,
+    event_id    uuid NOT NULL,
+    event_type  text NOT NULL,
+    kind        text NOT NULL,
+    happened_on date NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    actor_role  text NOT NULL,
+    guardian_id text,
+    facts       jsonb NOT NULL,
+    personal    jsonb,
+    PRIMARY KEY (source, position)
+);
+CREATE INDEX IF NOT EXISTS case_events_by_student
+    ON case_events (student_id, happened_on DESC, recorded_at DESC);
+"""
+
+_CASE_COLUMNS = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
+                 "referral, evaluation, records_destroyed_on")
+_UPSERT_CASE = (
+    f"INSERT INTO case_students ({_CASE_COLUMNS}) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) "
+    "ON CONFLICT (student_id) DO UPDATE SET school_id = $2, stage = $3, deadline_kind = $4, "
+    "deadline_on = $5, deadline_rule = $6, referral = $7::jsonb, evaluation = $8::jsonb, "
+    "records_destroyed_on = $9")
+_INSERT_ENTRY = (
+    "INSERT INTO case_events (source, position, student_id, event_id, event_type, kind, "
+    "happened_on, recorded_at, actor_role, guardian_id, facts, personal) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb)")
+
+
+async def create(conn: asyncpg.Connection) -> None:
+    await conn.execute(CREATE)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def case_of(record: asyncpg.Record) -> Case:
+    referral, evaluation = record["referral"], record["evaluation"]
+    return Case(
+        student_id=record["student_id"],
+        referral=None if referral is None else ReferralPart.model_validate(referral),
+        evaluation=None if evaluation is None else EvaluationPart.model_validate(evaluation),
+        records_destroyed_on=record["records_destroyed_on"])
+
+
+async def load_cases(conn: asyncpg.Connection, student_ids: Iterable[str]) -> dict[str, Case]:
+    rows = await conn.fetch(
+        "SELECT student_id, referral, evaluation, records_destroyed_on FROM case_students "
+        "WHERE student_id = ANY($1::text[])", list(student_ids))
+    return {r["student_id"]: case_of(r) for r in rows}
+
+
+def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
+    deadline = case.next_deadline(district)
+    return (case.student_id, case.school_id, case.stage,
+            deadline.kind if deadline else None, deadline.due_on if deadline else None,
+            deadline.rule if deadline else None,
+            _json(case.referral.model_dump(mode="json")) if case.referral else None,
+            _json(case.evaluation.model_dump(mode="json")) if case.evaluation else None,
+            case.records_destroyed_on)
+
+
+async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
+                     district: ViewRules) -> None:
+    await conn.executemany(_UPSERT_CASE, [case_row(c, district) for c in cases])
+
+
+def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,
+              recorded_at: Any, actor_role: str, entry: Entry) -> tuple[Any, ...]:
+    return (source, position, student_id, event_id, event_type, entry.kind, entry.on,
+            recorded_at, actor_role, entry.guardian_id, _json(entry.facts),
+            _json(entry.personal))
+
+
+async def add_entries(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    await conn.executemany(_INSERT_ENTRY, rows)
+
+
+async def save_guardians(conn: asyncpg.Connection, student_id: str,
+                         guardians: Sequence[GuardianPart]) -> None:
+    """The student's guardians are those of the current referral."""
+    await conn.execute("DELETE FROM case_guardians WHERE student_id = $1", student_id)
+    await conn.executemany(
+        "INSERT INTO case_guardians (guardian_id, student_id, preferred_language) "
+        "VALUES ($1, $2, $3) ON CONFLICT (guardian_id, student_id) "
+        "DO UPDATE SET preferred_language = $3",
+        [(g.guardian_id, student_id, g.preferred_language) for g in guardians])
+
+
+async def forget_personal(conn: asyncpg.Connection, student_ids: Sequence[str]) -> None:
+    """Drop the personal data the views keep about these students (34 CFR 300.624)."""
+    await conn.execute(
+        "UPDATE case_events SET personal = NULL "
+        "WHERE student_id = ANY($1::text[]) AND personal IS NOT NULL", list(student_ids))
+    await conn.execute(
+        "UPDATE case_students SET referral = jsonb_set(referral, '{student_name}', "
+        "'\"[destroyed]\"') WHERE student_id = ANY($1::text[]) AND referral IS NOT NULL",
+        list(student_ids))
+
+
+async def purge(conn: asyncpg.Connection, student_id: str) -> None:
+    """`ServiceSpec.purge`: a student's records were destroyed."""
+    await forget_personal(conn, [student_id])
+

@@ -1,0 +1,194 @@
+"""The views' response bodies, one per view, and how rows become them."""
+
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel, Field
+
+from iep_views.app.i18n import Speaker
+from iep_views.app.parent import TIMELINE, standing
+from iep_views.app.queries import Child
+from iep_views.domain import rules
+from iep_views.domain.rules import Bucket, ViewRules, bucket_rule
+
+
+class Freshness(BaseModel):
+    applied: dict[str, int] = Field(
+        description="How far the view has applied each source service: the highest global "
+                    "position of its events applied here")
+    caught_up: bool | None = Field(
+        None, description="With min_position: whether that event was applied before the "
+                          "answer (false: the wait ran out, the answer may not show it)")
+
+
+class NextDeadline(BaseModel):
+    kind: str
+    due_on: date
+    rule: str = Field(description="The rule behind the deadline, with its regulation")
+    days_remaining: int = Field(description="Calendar days to the due date; negative once "
+                                            "it has passed")
+    overdue: bool
+
+
+def deadline_of(row: asyncpg.Record | dict[str, Any], today: date) -> NextDeadline | None:
+    if row["deadline_on"] is None:
+        return None
+    return NextDeadline(kind=row["deadline_kind"], due_on=row["deadline_on"],
+                        rule=row["deadline_rule"],
+                        days_remaining=rules.days_remaining(today, row["deadline_on"]),
+                        overdue=rules.is_overdue(today, row["deadline_on"]))
+
+
+class StudentLine(BaseModel):
+    """A student in a list: ids, stage and deadline; no personal data."""
+
+    student_id: str
+    school_id: str | None
+    referral_id: str | None
+    evaluation_id: str | None
+    grade: str | None
+    stage: str
+    next_deadline: NextDeadline | None
+
+
+def line_of(row: asyncpg.Record | dict[str, Any], today: date) -> StudentLine:
+    return StudentLine(student_id=row["student_id"], school_id=row["school_id"],
+                       referral_id=row["referral_id"], evaluation_id=row["evaluation_id"],
+                       grade=row["grade"], stage=row["stage"],
+                       next_deadline=deadline_of(row, today))
+
+
+class Caseload(Freshness):
+    today: date
+    total: int = Field(description="Students matching the filters (the page may hold fewer)")
+    students: list[StudentLine]
+
+
+class ComplianceList(BaseModel):
+    count: int
+    rule: str
+    students: list[StudentLine] = Field(description="The most urgent first, up to `limit`")
+
+
+class SchoolCompliance(BaseModel):
+    school_id: str
+    evaluations_overdue: ComplianceList
+    evaluations_due_soon: ComplianceList
+    consents_unanswered: ComplianceList
+
+
+class ComplianceTotals(BaseModel):
+    evaluations_overdue: int
+    evaluations_due_soon: int
+    consents_unanswered: int
+
+
+class ComplianceDashboard(Freshness):
+    today: date
+    scope: str = Field(description="district, or the caller's schools")
+    due_soon_days: int
+    consent_follow_up_days: int
+    totals: ComplianceTotals
+    schools: list[SchoolCompliance]
+
+
+def dashboard_of(schools: list[str], counts: dict[tuple[str, str], int],
+                 listed: list[dict[str, Any]], today: date, district: ViewRules,
+                 scope: str, freshness: Freshness) -> ComplianceDashboard:
+    lines: dict[tuple[str, str], list[StudentLine]] = {}
+    for row in listed:
+        lines.setdefault((row["school_id"], row["bucket"]), []).append(line_of(row, today))
+    sections = [SchoolCompliance(school_id=school, **{
+        bucket: ComplianceList(count=counts.get((school, bucket), 0),
+                               rule=bucket_rule(bucket, district),
+                               students=lines.get((school, bucket), []))
+        for bucket in Bucket.ALL}) for school in schools]
+    totals = ComplianceTotals(**{bucket: sum(n for (_, b), n in counts.items() if b == bucket)
+                                 for bucket in Bucket.ALL})
+    return ComplianceDashboard(
+        today=today, scope=scope, due_soon_days=district.due_soon_days,
+        consent_follow_up_days=district.consent_follow_up_days, totals=totals,
+        schools=sections, **freshness.model_dump())
+
+
+class CaseEntry(BaseModel):
+    on: date
+    kind: str
+    source: str
+    event_type: str
+    position: int
+    recorded_at: datetime
+    actor_role: str
+    guardian_id: str | None
+    facts: dict[str, Any]
+    personal: dict[str, Any] | None = Field(
+        description="Names and free text; null once the student's records were destroyed")
+
+
+class CaseFile(Freshness):
+    student: StudentLine
+    student_name: str | None
+    guardians: list[dict[str, str]]
+    referral: dict[str, Any] | None
+    evaluation: dict[str, Any] | None
+    records_destroyed_on: date | None
+    timeline: list[CaseEntry] = Field(description="Everything known, newest first")
+
+
+def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date,
+                 freshness: Freshness) -> CaseFile:
+    referral = row["referral"]
+    return CaseFile(
+        student=line_of(row, today),
+        student_name=referral["student_name"] if referral else None,
+        guardians=list(referral["guardians"]) if referral else [],
+        referral=referral, evaluation=row["evaluation"],
+        records_destroyed_on=row["records_destroyed_on"],
+        timeline=[CaseEntry(on=e["happened_on"], **{k: e[k] for k in (
+            "kind", "source", "event_type", "position", "recorded_at", "actor_role",
+            "guardian_id", "facts", "personal")}) for e in entries],
+        **freshness.model_dump())
+
+
+class ParentAction(BaseModel):
+    action: str
+    referral_id: str | None = None
+    text: str
+
+
+class ParentTimelineEntry(BaseModel):
+    on: date
+    on_text: str = Field(description="The date as the parent reads it")
+    kind: str
+    text: str
+
+
+class ChildView(BaseModel):
+    student_id: str
+    name: str | None
+    language: str = Field(description="The language of the texts: the guardian's preferred "
+                                      "language when the views have it, else English")
+    stage: str
+    summary: str = Field(description="Where things stand, in a sentence")
+    actions: list[ParentAction] = Field(description="What is waiting for you")
+    timeline: list[ParentTimelineEntry] = Field(description="What happened, newest first")
+
+
+class MyChildren(Freshness):
+    children: list[ChildView]
+
+
+def child_view(child: Child, district: ViewRules) -> ChildView:
+    speaker = Speaker(child.preferred_language)
+    where = standing(child.case, speaker, district)
+    referral = child.case.referral
+    return ChildView(
+        student_id=child.case.student_id,
+        name=referral.student_name if referral else None, language=speaker.language,
+        stage=where.stage, summary=where.summary,
+        actions=[ParentAction(**a) for a in where.actions],
+        timeline=[ParentTimelineEntry(on=e["happened_on"], on_text=speaker.day(e["happened_on"]),
+                                      kind=e["kind"], text=TIMELINE[e["kind"]](speaker,
+                                                                              e["facts"]))
+                  for e in child.entries])

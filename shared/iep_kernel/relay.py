@@ -103,6 +103,7 @@ class Relay:
         self._acked: dict[int, int] = {}
         self.published = 0
         self.republished = 0
+        self.leading = False
 
     async def checkpoint(self) -> int:
         value = await self.store.pool.fetchval(
@@ -135,30 +136,46 @@ class Relay:
             raise BrokerLostData
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until `stop` is set; survives broker outages by retrying with backoff."""
+        """Publish until `stop` is set; survives broker outages by retrying with backoff.
+
+        One relay publishes a topic at a time: it holds a session lock on its listening
+        connection, and a relay in a second worker replica waits as a standby until the
+        first one's connection goes away.
+        """
         listener = await asyncpg.connect(self.dsn)
+        try:
+            while not await listener.fetchval(
+                    "SELECT pg_try_advisory_lock(hashtext($1))",
+                    f"relay:{self.store.schema}:{self.name}"):
+                await _sleep_or_stop(stop, self.poll_seconds)
+                if stop.is_set():
+                    return
+            self.leading = True
+            await self._lead(listener, stop)
+        finally:
+            self.leading = False
+            await listener.close()
+
+    async def _lead(self, listener: asyncpg.Connection, stop: asyncio.Event) -> None:
         await listener.add_listener(f"iep_events_{self.store.schema}",
                                     lambda *_: self._wake.set())
         backoff = 0.5
-        try:
-            while not stop.is_set():
-                try:
-                    await self._publish_until(stop)
-                except BrokerLostData:
-                    log.warning("the broker lost the topic's events; republishing the log",
-                                extra={"topic": self.topic})
-                    self._acked = {}
-                    self.republished += 1
-                    await self._save(0)
-                except (TimeoutError, KafkaError, OSError) as err:
-                    log.warning("relay lost the broker; retrying",
-                                extra={"topic": self.topic, "error": type(err).__name__})
-                    await _sleep_or_stop(stop, backoff)
-                    backoff = min(backoff * 2, 10.0)
-                else:
-                    backoff = 0.5
-        finally:
-            await listener.close()
+        while not stop.is_set():
+            try:
+                await self._publish_until(stop)
+            except BrokerLostData:
+                log.warning("the broker lost the topic's events; republishing the log",
+                            extra={"topic": self.topic})
+                self._acked = {}
+                self.republished += 1
+                await self._save(0)
+            except (TimeoutError, KafkaError, OSError) as err:
+                log.warning("relay lost the broker; retrying",
+                            extra={"topic": self.topic, "error": type(err).__name__})
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 10.0)
+            else:
+                backoff = 0.5
 
     async def _publish_until(self, stop: asyncio.Event) -> None:
         await ensure_topics(self.bootstrap, [self.topic])

@@ -141,3 +141,30 @@ async def test_broker_restarted_empty_gets_the_whole_log_again_without_new_event
     finally:
         stop.set()
         await task
+
+
+async def test_a_second_relay_stands_by_until_the_first_stops(isolation):
+    store = await isolation.store(registry)
+    await append_for_students(store, 2, 2)
+    stop_first, stop_second = asyncio.Event(), asyncio.Event()
+    first, second = relay_for(isolation, store), relay_for(isolation, store)
+    first_task = asyncio.create_task(first.run(stop_first))
+    await asyncio.sleep(0.5)
+    second_task = asyncio.create_task(second.run(stop_second))
+    topic = topic_for("sample", isolation.topic_prefix)
+    try:
+        await read_topic(isolation.bootstrap, topic, 4)
+        await asyncio.sleep(0.5)
+        assert first.leading and not second.leading
+        assert second.published == 0
+        stop_first.set()
+        await first_task
+        await store.append("late", 0, [CounterOpened(student_id="s9", label="late")], META)
+        events = await read_topic(isolation.bootstrap, topic, 5)
+        assert len({e.event_id for e in events}) == 5
+        assert second.leading and second.published >= 1
+        assert first.published == 4  # nothing was published twice while both ran
+    finally:
+        stop_first.set()
+        stop_second.set()
+        await asyncio.gather(first_task, second_task)

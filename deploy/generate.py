@@ -187,12 +187,6 @@ SKIP_DIGEST = ("CKV_K8S_43", "the image is pinned by tag here; districts pin a d
                              "with the images field of their overlay")
 SKIP_SECRET_ENV = ("CKV_K8S_35", "the kernel reads settings from environment variables "
                                  "only; values come from Secrets by reference")
-SKIP_WORKER_PROBES = [
-    ("CKV_K8S_8", "the worker serves no HTTP; a failed relay, consumer or timer loop ends "
-                  "the process and Kubernetes restarts it"),
-    ("CKV_K8S_9", "the worker serves no HTTP and takes no traffic, so readiness does not "
-                  "apply"),
-]
 
 CONTAINER_SECURITY = {
     "allowPrivilegeEscalation": False,
@@ -283,19 +277,26 @@ def pod(svc: Service, component: str, init: list[dict[str, Any]], main: dict[str
     return {"metadata": {"labels": labels(svc.name, component)}, "spec": spec}
 
 
+def probes() -> dict[str, Any]:
+    """Startup, liveness on /healthz and readiness on /readyz: the API and the worker both
+    serve them (the worker also serves /metrics, where the relay and consumer lag live)."""
+    probe = {"httpGet": {"path": "/healthz", "port": "http"}}
+    return {
+        "ports": [{"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"}],
+        "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
+        "livenessProbe": {**probe, "periodSeconds": 10, "timeoutSeconds": 3,
+                          "failureThreshold": 3},
+        "readinessProbe": {"httpGet": {"path": "/readyz", "port": "http"},
+                           "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
+    }
+
+
 def api_objects(svc: Service) -> list[dict[str, Any]]:
     name, component = f"iep-{svc.name}-api", "api"
-    probe = {"httpGet": {"path": "/healthz", "port": "http"}}
     main = container(
         "api", svc, ["api", "--service", svc.name],
         secret_env([*SECRETS, *service_secrets(svc)]),
-        resources("100m", "256Mi", "1", "512Mi"),
-        ports=[{"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"}],
-        startupProbe={**probe, "periodSeconds": 2, "failureThreshold": 30},
-        livenessProbe={**probe, "periodSeconds": 10, "timeoutSeconds": 3,
-                       "failureThreshold": 3},
-        readinessProbe={"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 10,
-                        "timeoutSeconds": 5, "failureThreshold": 3})
+        resources("100m", "256Mi", "1", "512Mi"), **probes())
     sel = selector(svc.name, component)
     return [
         {"apiVersion": "apps/v1", "kind": "Deployment",
@@ -329,15 +330,14 @@ def worker_objects(svc: Service) -> list[dict[str, Any]]:
                      command=["python", "/app/deploy/wait_for_topics.py"])
     main = container("worker", svc, ["worker", "--service", svc.name],
                      secret_env([*SECRETS, *service_secrets(svc)]),
-                     resources("100m", "256Mi", "1", "768Mi"))
+                     resources("100m", "256Mi", "1", "768Mi"), **probes())
     return [
         {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": meta(name, svc.name, component,
-                          skips(SKIP_DIGEST, SKIP_SECRET_ENV, *SKIP_WORKER_PROBES)),
-         # One worker per service: each runs the service's relay, and a second relay
-         # would publish every event twice (consumers skip the copies, but it is waste).
+         "metadata": meta(name, svc.name, component, skips(SKIP_DIGEST, SKIP_SECRET_ENV)),
+         # More replicas are safe: they share partitions, and one relay leads at a time.
          "spec": {"replicas": 1, "selector": {"matchLabels": selector(svc.name, component)},
-                  "strategy": {"type": "Recreate"},
+                  "strategy": {"type": "RollingUpdate",
+                               "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
                   "template": pod(svc, component, [migrate_init(svc), wait], main,
                                   spread=False)}},
         pdb(name, svc.name, component),
@@ -574,7 +574,6 @@ COMPOSE_SERVICE = """\
     <<: *iep
     command: [worker, --service, {name}]
     environment: {environment}
-    healthcheck: {{disable: true}}
     depends_on:
       postgres: {{condition: service_healthy}}
       kafka: {{condition: service_healthy}}

@@ -271,14 +271,15 @@ def commands_of(name: str) -> Any:
     return Annotated[Commands, Depends(get)]
 
 
-def create_app(runtimes: Sequence[ServiceRuntime], *, title: str = "IEP Lifecycle Platform"
-               ) -> FastAPI:
-    """One app serving the given services' routes under `/api/<service>/`."""
+def create_app(runtimes: Sequence[ServiceRuntime], *, title: str = "IEP Lifecycle Platform",
+               routes: bool = True) -> FastAPI:
+    """One app serving the given services' routes under `/api/<service>/`; without
+    `routes`, only health, readiness and metrics (what a worker serves)."""
     names = ", ".join(rt.name for rt in runtimes)
     app = FastAPI(title=title, version="0.1.0",
                   description=f"Services: {names}. Every route but /healthz, /readyz and "
                               "/metrics needs a bearer token.")
     install_conventions(app, runtimes)
-    for rt in runtimes:
+    for rt in runtimes if routes else ():
         app.include_router(rt.spec.router)
     return app

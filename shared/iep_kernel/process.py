@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
@@ -30,16 +29,11 @@ def require_broker(settings: Settings) -> str:
     return settings.kafka_bootstrap
 
 
-def stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-
-
 async def serve(settings: Settings, runtimes: Sequence[ServiceRuntime],
-                workers: Workers | None, extra_app: object = None) -> None:
+                workers: Workers | None, extra_app: object = None, *, routes: bool = True
+                ) -> None:
     """Serve the APIs (and run workers) until SIGINT/SIGTERM, then shut down cleanly."""
-    app = create_app(runtimes)
+    app = create_app(runtimes, routes=routes)
     if extra_app is not None:
         extra_app(app)  # type: ignore[operator]
     config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
@@ -65,13 +59,13 @@ async def serve_api(settings: Settings, specs: Sequence[ServiceSpec]) -> None:
 
 
 async def run_worker(settings: Settings, specs: Sequence[ServiceSpec]) -> None:
+    """Relays, stream processors and timers, with /healthz, /readyz and /metrics served on
+    the HTTP port (the relay and consumer lag metrics live in this process)."""
     runtimes = await open_runtimes(specs, settings, require_database(settings),
                                    require_broker(settings))
-    stop = asyncio.Event()
-    stop_on_signals(stop)
     group = "iep-" + "-".join(spec.name for spec in specs)
     try:
-        await Workers(runtimes, group).run(stop)
+        await serve(settings, runtimes, Workers(runtimes, group), routes=False)
     finally:
         await close_runtimes(runtimes)
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from iep_kernel.events import EventRegistry
+from pathlib import Path
+
 from iep_kernel.service import ServiceSpec
 
-service = ServiceSpec(name="planning", registry=EventRegistry("planning"),
-                      router=APIRouter(prefix="/api/planning"))
+from iep_planning import api, worker
+from iep_planning.app.queries import purge
+from iep_planning.domain.events import registry
+
+service = ServiceSpec(
+    name="planning",
+    registry=registry,
+    router=api.router,
+    migrations=Path(__file__).parent / "migrations",
+    handlers=worker.handlers,
+    timers=worker.timers,
+    purge=purge,
+    summary="The IEP meeting, the written plan, consent to services, annual review, "
+            "three-year reevaluation and disputes, with every deadline tracked.",
+)

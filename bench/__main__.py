@@ -1,6 +1,6 @@
 """`make bench`: start PostgreSQL and the broker as the tests do, run the yardsticks, print JSON.
 
-Options: `python -m bench [kernel] [--quick]`. Every figure comes with its physical limit,
+Options: `python -m bench [kernel|audit] [--quick]`. Every figure comes with its physical limit,
 measured in the same run on the same machine, and the ratio.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from iep_kernel.testing.infra import Broker, start_postgres
 
-from . import kernel
+from . import audit, kernel
 
 
 async def run_kernel(dsn: str, bootstrap: str, quick: bool, only: str = "") -> dict[str, object]:
@@ -52,12 +52,16 @@ def main() -> None:
         bootstrap = broker.bootstrap
     try:
         only = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-        results = asyncio.run(run_kernel(dsn, bootstrap, quick, only))
+        results: dict[str, object] = {}
+        if only in ("", "kernel", "append"):
+            results["kernel"] = asyncio.run(run_kernel(dsn, bootstrap, quick, only))
+        if only in ("", "audit"):
+            results["audit"] = asyncio.run(audit.run(dsn, bootstrap, quick))
     finally:
         if broker:
             broker.stop()
     print(json.dumps({"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                      "kernel": results}, indent=2))
+                      **results}, indent=2))
 
 
 if __name__ == "__main__":

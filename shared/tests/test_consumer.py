@@ -18,9 +18,8 @@ from iep_kernel.consumer import (
 from iep_kernel.events import Metadata
 from iep_kernel.relay import ensure_topics, message_for
 from iep_kernel.streams import AiokafkaStreamProcessor, StreamProcessor
+from iep_kernel.testing.sample import CounterIncremented, CounterOpened, registry
 from iep_kernel.testing.waiting import eventually
-
-from .sample import CounterIncremented, CounterOpened, registry
 
 META = Metadata(correlation_id="c")
 

@@ -6,8 +6,7 @@ import time
 
 import jwt
 import pytest
-
-from .sample import service
+from iep_kernel.testing.sample import service
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from iep_kernel.auth import ROLES
 from iep_kernel.permissions import render_markdown, route_permissions, unguarded_routes
-
-from .sample import service
+from iep_kernel.testing.sample import service
 
 
 @pytest.fixture

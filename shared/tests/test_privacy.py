@@ -10,9 +10,8 @@ from iep_kernel.config import Settings
 from iep_kernel.consumer import Handler, Subscription, apply_message
 from iep_kernel.events import DESTROYED
 from iep_kernel.relay import message_for
+from iep_kernel.testing.sample import service
 from iep_kernel.vault import LocalMasterKey
-
-from .sample import service
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import dataclasses
 
 import pytest
 from iep_kernel.projection import Projection, rebuild
+from iep_kernel.testing import sample
 from iep_kernel.testing.waiting import eventually
-
-from . import sample
 
 
 class Totals(Projection):

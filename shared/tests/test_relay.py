@@ -10,9 +10,8 @@ from aiokafka import AIOKafkaConsumer
 from iep_kernel.config import topic_for
 from iep_kernel.events import Metadata
 from iep_kernel.relay import Relay
-
-from .kafka_helpers import read_topic
-from .sample import CounterIncremented, CounterOpened, registry
+from iep_kernel.testing.sample import CounterIncremented, CounterOpened, registry
+from iep_kernel.testing.topics import read_topic
 
 META = Metadata(correlation_id="corr-9")
 

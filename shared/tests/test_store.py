@@ -10,8 +10,7 @@ import asyncpg
 import pytest
 from iep_kernel.events import MalformedEvent, Metadata, UnknownEventType
 from iep_kernel.store import Append, ConcurrencyConflict
-
-from .sample import CounterIncremented, CounterOpened, registry
+from iep_kernel.testing.sample import CounterIncremented, CounterOpened, registry
 
 META = Metadata(correlation_id="c-1")
 

@@ -10,10 +10,9 @@ from iep_kernel.clock import FixedClock
 from iep_kernel.consumer import Handler
 from iep_kernel.decider import CommandHandler
 from iep_kernel.events import SYSTEM_ACTOR, Metadata
+from iep_kernel.testing import sample
 from iep_kernel.testing.waiting import eventually
 from iep_kernel.timers import Timer, TimerLoop, schedule
-
-from . import sample
 
 
 def totals_handler(runtime) -> list[Handler]:

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from aiokafka import AIOKafkaConsumer
+
 from iep_kernel.events import PublishedEvent
 
 

@@ -1,0 +1,83 @@
+"""Rebuilt == live: the views replayed from the topics equal the model built event by
+event as the events arrived, through `iep views rebuild` and the kernel's `rebuild`."""
+
+from datetime import date
+from typing import Any
+
+from iep_kernel.projection import rebuild
+from iep_kernel.testing.waiting import eventually
+from iep_views.app.projection import CASES, rebuild_cases
+
+from .conftest import Desk
+
+
+async def snapshot(pool: Any) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "case_students": [dict(r) for r in await pool.fetch(
+            "SELECT * FROM case_students ORDER BY student_id")],
+        "case_guardians": [dict(r) for r in await pool.fetch(
+            "SELECT * FROM case_guardians ORDER BY guardian_id, student_id")],
+        "case_events": [dict(r) for r in await pool.fetch(
+            "SELECT * FROM case_events ORDER BY source, position")],
+        "applied": [dict(r) for r in await pool.fetch(
+            "SELECT event_id FROM applied_events WHERE consumer = 'projection.cases' "
+            "ORDER BY event_id")],
+    }
+
+
+async def a_district(desk: Desk) -> int:
+    """Students at several stages; returns how many events the views should hold."""
+    desk.set_today(date(2026, 1, 5))
+    for n, school in enumerate(("sch-1", "sch-1", "sch-2")):
+        made = await desk.refer(f"stu-{n}", school_id=school,
+                                guardians=((f"g-{n}", "es" if n else "en"),))
+        await desk.ask_consent(made["referral_id"], school)
+        if n:
+            await desk.answer(made["referral_id"], f"g-{n}")
+    evaluation_id = await desk.evaluation_of("stu-1")
+    desk.set_today(date(2026, 1, 20))
+    await desk.assess(evaluation_id, "Dr. Lee")
+    await desk.assess(evaluation_id, "Ms. Park", area="cognitive")
+    await desk.determine(evaluation_id, eligible=False, section_504=True)
+    await desk.evaluation_of("stu-2", "sch-2")
+    closed = await desk.refer("stu-9", guardians=(("g-9", "en"),))
+    response = await desk.client.post(
+        f"/api/referral/referrals/{closed['referral_id']}/close",
+        json={"reason": "withdrawn"}, headers=desk.staff())
+    assert response.status_code == 200, response.text
+    # referral: 3 x (made, safeguards, requested, notice), 2 consents, stu-9's made,
+    # safeguards and closed; evaluation: 2 opened, 2 assessments, determined, 504 referral
+    return 3 * 4 + 2 + 3 + 2 + 2 + 1 + 1
+
+
+async def test_rebuilt_views_equal_the_live_views(desk: Desk) -> None:
+    expected = await a_district(desk)
+    pool = desk.system.runtime("views").pool
+
+    async def all_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM case_events") == expected
+
+    await eventually(all_applied, what=f"{expected} events applied live")
+    live = await snapshot(pool)
+    assert {r["stage"] for r in live["case_students"]} == {
+        "awaiting_consent", "section_504", "evaluating", "closed"}
+    runtime = desk.system.runtime("views")
+    report = await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix,
+                                 runtime.vault, batch=7)
+    assert report.events_applied == expected
+    assert await snapshot(pool) == live
+    await pool.execute("UPDATE case_students SET stage = 'closed'")  # the model is disposable
+    await rebuild(pool, CASES, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    assert await snapshot(pool) == live
+
+
+async def test_the_views_rebuild_command_is_installed() -> None:
+    from importlib.metadata import entry_points
+
+    from iep_views.cli import views
+    from typer.testing import CliRunner
+
+    (entry,) = [e for e in entry_points(group="iep.commands") if e.name == "views"]
+    assert entry.load() is views
+    shown = CliRunner().invoke(views, ["--help"])
+    assert "rebuild" in shown.output and "Drop the views' tables" in shown.output

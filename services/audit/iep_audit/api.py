@@ -210,8 +210,10 @@ async def case_as_of_instant(
     """The student's case, every stage, as it stood at `at`: the events recorded by
     then, folded."""
     folds: FoldTable = runtime.spec.extras.get("folds", CASE)
-    case = await case_as_of(runtime.pool, runtime.vault, folds, student_id,
-                            at or runtime.clock.now())
+    if at is None:
+        # Recording times come from the database's clock: "now" is its now.
+        at = await runtime.pool.fetchval("SELECT clock_timestamp()")
+    case = await case_as_of(runtime.pool, runtime.vault, folds, student_id, at)
     return CaseOut(
         student_id=case.student_id, at=case.at, events_folded=case.events_folded,
         accesses_recorded=case.accesses_recorded,

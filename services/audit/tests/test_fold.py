@@ -60,9 +60,38 @@ def test_records_destruction_in_any_service_is_folded():
 
 
 def test_a_later_stage_without_fold_functions_is_still_shown_and_named():
-    case = CASE.fold("s1", START, events(("planning", "plan-1", "PlanWritten", {})))
-    (plan,) = case.stages["planning"]
-    assert (plan.state, plan.events_folded, plan.uninterpreted) == ({}, 1, ["PlanWritten"])
+    case = CASE.fold("s1", START, events(
+        ("services-delivery", "delivery-1", "ServiceSessionDelivered", {})))
+    (delivery,) = case.stages["services-delivery"]
+    assert (delivery.state, delivery.events_folded, delivery.uninterpreted) == (
+        {}, 1, ["ServiceSessionDelivered"])
+
+
+def test_a_written_plan_is_in_effect_once_the_parent_consents_to_services():
+    opened = ("planning", "planning-1", "PlanningOpened",
+              {"case_id": "c-1", "meeting_due_on": "2026-05-15", "categories": ["autism"]})
+    written = ("planning", "planning-1", "PlanWritten",
+               {"plan_id": "p-1", "version": 1, "written_on": "2026-05-10",
+                "review_due_on": "2027-05-10", "consent_required": True})
+    consent = ("planning", "planning-1", "ConsentToServicesGiven",
+               {"guardian_id": "g-1", "signed_on": "2026-05-12", "received_on": "2026-05-12"})
+    statuses = [CASE.fold("s1", START, events(*steps)).stages["planning"][0].state["status"]
+                for steps in ([opened], [opened, written], [opened, written, consent])]
+    assert statuses == ["awaiting_plan", "awaiting_consent", "in_effect"]
+    plan = CASE.fold("s1", START, events(opened, written)).stages["planning"][0].state
+    assert (plan["plan"]["plan_id"], plan["annual_review_due_on"]) == ("p-1", "2027-05-10")
+
+
+def test_a_dispute_is_followed_to_its_end():
+    case = CASE.fold("s1", START, events(
+        ("planning", "planning-1", "PlanningOpened", {"case_id": "c-1"}),
+        ("planning", "planning-1", "DisputeFiled",
+         {"dispute_id": "d-1", "kind": "due_process_complaint", "filed_on": "2026-06-01"}),
+        ("planning", "planning-1", "DisputeWithdrawn",
+         {"dispute_id": "d-1", "withdrawn_on": "2026-06-09"})))
+    assert case.stages["planning"][0].state["disputes"] == [
+        {"dispute_id": "d-1", "kind": "due_process_complaint", "filed_on": "2026-06-01",
+         "status": "withdrawn", "status_on": "2026-06-09"}]
 
 
 def test_a_fold_function_is_registered_once_per_service_and_type():

@@ -144,7 +144,10 @@ class Dispute:
     def hearing_decision_due_on(self) -> date | None:
         if self.waiver is not None:
             return self.waiver.hearing_decision_due_on
-        return self.period_ended.hearing_decision_due_on if self.period_ended else None
+        if self.period_ended is not None:
+            return self.period_ended.hearing_decision_due_on
+        # Decided before the timer ended the period: the decision carries its due date.
+        return self.decision.due_on if isinstance(self.decision, HearingDecisionIssued) else None
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,10 @@ class TokenVerifier:
         if settings.auth_dev_issuer:
             self._dev = DevIssuer(dev_key_file(settings))
         if settings.auth_jwks_url:
-            self._jwks = jwt.PyJWKClient(settings.auth_jwks_url, cache_keys=True,
-                                         lifespan=settings.auth_jwks_cache_seconds)
+            self._jwks = jwt.PyJWKClient(
+                settings.auth_jwks_url, cache_keys=True,
+                lifespan=settings.auth_jwks_cache_seconds,
+                cooldown_duration=settings.auth_jwks_refresh_cooldown_seconds)
 
     async def _key_for(self, token: str) -> Any:
         header = jwt.get_unverified_header(token)

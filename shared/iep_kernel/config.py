@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     auth_issuer: str = Field("iep-dev-issuer", description="Expected token issuer (iss)")
     auth_audience: str = Field("iep-platform", description="Expected token audience (aud)")
     auth_jwks_url: str | None = Field(None, description="The OIDC provider's JWKS URL")
-    auth_jwks_cache_seconds: int = 300
+    auth_jwks_cache_seconds: int = Field(300, description="How long fetched keys are trusted")
+    auth_jwks_refresh_cooldown_seconds: float = Field(
+        30.0, description="Least time between fetches caused by an unknown key id")
     auth_role_claim: str = Field("role", description="The token claim that names the role")
     auth_dev_issuer: bool = Field(
         False, description="Accept tokens from the local dev issuer (embedded mode only)")

@@ -19,6 +19,8 @@ from iep_kernel.service import discover_services
 app = typer.Typer(help="IEP Lifecycle Platform", no_args_is_help=True)
 dead_letters = typer.Typer(help="Events a consumer could not handle", no_args_is_help=True)
 app.add_typer(dead_letters, name="dead-letters")
+keys = typer.Typer(help="The key vault of students' data keys", no_args_is_help=True)
+app.add_typer(keys, name="keys")
 
 ServiceOpt = Annotated[list[str] | None, typer.Option(
     "--service", "-s", help="A service name; repeat for several; default all")]
@@ -141,6 +143,34 @@ def permissions(service: ServiceOpt = None) -> None:
 
     settings = Settings()
     typer.echo(render_markdown(table_of(discover_services(_names(service, settings)))))
+
+
+@keys.command("rotate-master")
+def rotate_master(
+    new_key_env: Annotated[str, typer.Option(
+        help="The environment variable holding the new master key (base64 of 32 bytes)")
+    ] = "IEP_NEW_MASTER_KEY",
+) -> None:
+    """Wrap every student data key with a new master key; then set IEP_MASTER_KEY to it."""
+    from iep_kernel.process import require_database
+    from iep_kernel.runtime import open_vault
+    from iep_kernel.vault import LocalMasterKey
+
+    settings = Settings()
+    new_key = os.environ.get(new_key_env)
+    if not new_key:
+        raise typer.BadParameter(f"set {new_key_env} to the new master key first")
+
+    async def main() -> None:
+        vault = await open_vault(settings, require_database(settings))
+        try:
+            count = await vault.rewrap(LocalMasterKey.from_base64(new_key))
+        finally:
+            await vault.pool.close()
+        typer.echo(f"{count} data keys now wrapped by the new master key; set IEP_MASTER_KEY "
+                   f"to it and restart every service")
+
+    asyncio.run(main())
 
 
 @dead_letters.command("list")

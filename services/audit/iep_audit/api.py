@@ -252,14 +252,7 @@ async def verify_log(
     """Recompute every hash chain in scope (a student's streams, a service, or the whole
     log) and report where each broken chain first breaks, earliest first."""
     report = await verification.verify(runtime.pool, student_id=student_id, service=service)
-    breaks = [ChainBreakOut.model_validate(b, from_attributes=True)
-              for b in report.ordered_breaks()]
-    return VerificationOut(scope=report.scope, ok=report.ok,
-                           streams_checked=report.streams_checked,
-                           events_checked=report.events_checked,
-                           first_break=breaks[0] if breaks else None,
-                           breaks=breaks[:MAX_BREAKS],
-                           more_breaks=max(0, len(breaks) - MAX_BREAKS))
+    return VerificationOut.model_validate(report.summary(MAX_BREAKS))
 
 
 class AccessOut(BaseModel):

@@ -1,5 +1,10 @@
 """Verification: every hash chain recomputed, and the first break named."""
 
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
 
 
 async def chains(scene) -> None:
@@ -79,3 +84,31 @@ async def test_breaks_in_several_chains_are_reported_earliest_first(scene):
     report = (await scene.get("/verify")).json()
     assert [b["stream_id"] for b in report["breaks"]] == ["case-2", "review-1"]
     assert report["first_break"]["stream_id"] == "case-2"
+
+
+async def iep_audit_verify(scene, *args: str) -> tuple[int, dict]:
+    settings = scene.system.settings
+    env = {**os.environ, "IEP_DATABASE_URL": settings.database_url,
+           "IEP_SCHEMA_PREFIX": settings.schema_prefix, "IEP_DATA_DIR": str(settings.data_dir)}
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("iep")), "audit", "verify", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    assert process.returncode in (0, 1), err.decode()
+    return process.returncode, json.loads(out)
+
+
+async def test_the_verify_command_exits_with_failure_on_a_break_and_is_recorded(scene):
+    await chains(scene)
+    code, report = await iep_audit_verify(scene)
+    assert (code, report["ok"], report["events_checked"]) == (0, True, 8)
+    await tamper(scene, "UPDATE audit_events SET student_id = 's9' "
+                        "WHERE stream_id = 'case-2' AND stream_version = 1")
+    code, report = await iep_audit_verify(scene, "--service", "intake")
+    assert code == 1
+    assert (report["first_break"]["stream_id"], report["scope"]) == ("case-2",
+                                                                     "service intake")
+    asked = await scene.pool.fetch("SELECT role, path, parameters FROM audit_queries")
+    assert [(r["role"], r["path"], r["parameters"]) for r in asked] == [
+        ("operator", "iep audit verify", {}),
+        ("operator", "iep audit verify", {"service": "intake"})]

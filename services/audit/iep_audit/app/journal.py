@@ -38,7 +38,8 @@ async def listed(pool: asyncpg.Pool, *, subject: str | None, action: str | None,
                  since: datetime | None, until: datetime | None, limit: int,
                  order: Order = "asc", cursor: str | None = None
                  ) -> tuple[list[AskedQuery], str | None]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     for template, value in (("subject = {}", subject), ("action = {}", action),
                             ("asked_at >= {}", since), ("asked_at < {}", until)):
         if value is not None:

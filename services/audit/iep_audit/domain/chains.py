@@ -7,8 +7,9 @@ computed when it appended the event.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from iep_kernel.store import verify_chain
 
@@ -64,3 +65,13 @@ class Verification:
         """Breaks, earliest recorded first: the first is where the log stopped holding."""
         return sorted(self.breaks or [], key=lambda b: (b.recorded_at, b.service,
                                                         b.global_position))
+
+    def summary(self, max_breaks: int = 100) -> dict[str, Any]:
+        """The report as JSON: counts, the first break, and the breaks (at most
+        `max_breaks` of them, with how many more there were)."""
+        breaks = [{**asdict(b), "recorded_at": b.recorded_at.isoformat()}
+                  for b in self.ordered_breaks()]
+        return {"scope": self.scope, "ok": self.ok, "streams_checked": self.streams_checked,
+                "events_checked": self.events_checked,
+                "first_break": breaks[0] if breaks else None,
+                "breaks": breaks[:max_breaks], "more_breaks": max(0, len(breaks) - max_breaks)}

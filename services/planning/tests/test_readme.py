@@ -1,0 +1,45 @@
+"""The README is what the views and audit services learn the events from: it must name
+every event with every field, and every route."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import FastAPI
+from iep_kernel.events import KERNEL_EVENTS
+from iep_kernel.permissions import route_permissions
+from iep_planning.domain.events import registry
+from iep_planning.service import service
+
+README = (Path(__file__).parents[1] / "README.md").read_text()
+KERNEL = {cls.event_type() for cls in KERNEL_EVENTS}
+
+
+def event_rows() -> dict[str, str]:
+    rows = {}
+    for line in README.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 3 and cells[1].startswith("`") and cells[1].endswith("`"):
+            rows.setdefault(cells[1].strip("`"), cells[2])
+    return rows
+
+
+def test_every_event_is_listed_with_every_field():
+    rows = event_rows()
+    missing = {}
+    for name in set(registry.types) - KERNEL:
+        fields = set(registry._classes[name].model_fields) - {"student_id", "case_id"}
+        listed = set(re.findall(r"[a-z_]+", rows.get(name, "")))
+        absent = sorted(fields - listed)
+        if name not in rows or absent:
+            missing[name] = absent
+    assert missing == {}
+
+
+def test_every_route_is_listed():
+    app = FastAPI()
+    app.include_router(service.router)
+    paths = [row.path.removeprefix("/api/planning") for row in route_permissions(app)]
+    assert len(paths) == 26
+    assert [p for p in paths if f"{p}`" not in README and f"{p}?" not in README] == []

@@ -205,10 +205,15 @@ async def test_a_team_meeting_request_is_resolved_at_a_meeting_and_not_by_a_hear
     assert resolved.json()["disputes"][0]["ending"] == "team_meeting"
 
 
-async def test_the_parent_withdraws_their_complaint_and_no_further_step_is_taken(desk):
-    path = f"/disputes/{await dispute_of(desk)}"
+async def test_the_parent_withdraws_their_complaint_and_no_further_step_is_taken(system, desk):
+    dispute_id = await dispute_of(desk)
+    path = f"/disputes/{dispute_id}"
+    pool = system.runtime("planning").pool
+    live = "SELECT count(*) FROM timers WHERE strpos(timer_id, $1) > 0 AND cancelled_at IS NULL"
+    assert await pool.fetchval(live, dispute_id) == 5  # response, meeting: 2 each; period end
     withdrawn = await desk.post(f"{path}/withdrawal", {}, desk.parent())
     assert withdrawn.json()["disputes"][0]["status"] == "withdrawn"
+    assert await pool.fetchval(live, dispute_id) == 0  # its deadlines are gone
     late = await desk.post(f"{path}/response", {
         "explanation": "e", "records_used": ["r"],
         "options_considered": [{"option": "o", "why_rejected": "w"}]})

@@ -109,9 +109,9 @@ def timers_for(event: Event, case: Case, district: rules.PlanningRules) -> list[
     return []
 
 
-async def _cancel_like(conn: asyncpg.Connection, prefix: str) -> None:
+async def _cancel_starting(conn: asyncpg.Connection, prefix: str) -> None:
     await conn.execute(
-        "UPDATE timers SET cancelled_at = now() WHERE timer_id LIKE $1 || '%' "
+        "UPDATE timers SET cancelled_at = now() WHERE starts_with(timer_id, $1) "
         "AND fired_at IS NULL AND cancelled_at IS NULL", prefix)
 
 
@@ -121,14 +121,14 @@ async def _cancel_for(conn: asyncpg.Connection, event: Event, case: Case) -> Non
     match event:
         case MeetingHeld() if MeetingPurpose.INITIAL_PLAN in event.purposes:
             for kind in (D.MEETING_APPROACHING, D.MEETING_OVERDUE):
-                await _cancel_like(conn, f"{stream}:{kind.value}:")
+                await _cancel_starting(conn, f"{stream}:{kind.value}:")
         case DisputeResolved() | DisputeWithdrawn():
             for kind in (D.DISPUTE_APPROACHING, D.DISPUTE_OVERDUE, D.RESOLUTION_PERIOD_END):
-                await _cancel_like(conn, f"{stream}:{kind.value}:{event.dispute_id}:")
+                await _cancel_starting(conn, f"{stream}:{kind.value}:{event.dispute_id}:")
         case ConsentToServicesRevoked():
             for kind in (D.REVIEW_DUE, D.REVIEW_OVERDUE, D.REEVALUATION_DUE,
                          D.REEVALUATION_OVERDUE):
-                await _cancel_like(conn, f"{stream}:{kind.value}:")
+                await _cancel_starting(conn, f"{stream}:{kind.value}:")
 
 
 async def follow(conn: asyncpg.Connection, result: CommandResult[Case],

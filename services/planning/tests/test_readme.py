@@ -1,5 +1,5 @@
-"""The README is what the views and audit services learn the events from: it must name
-every event with every field, and every route."""
+"""The README is what the views and audit services learn the events from: it names every
+event with every field, every route with the roles the routes enforce, every setting."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from iep_kernel.events import KERNEL_EVENTS
-from iep_kernel.permissions import route_permissions
+from iep_kernel.permissions import render_markdown, route_permissions, table_of
 from iep_planning.domain.events import registry
+from iep_planning.domain.rules import PlanningRules
 from iep_planning.service import service
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
@@ -43,3 +44,13 @@ def test_every_route_is_listed():
     paths = [row.path.removeprefix("/api/planning") for row in route_permissions(app)]
     assert len(paths) == 26
     assert [p for p in paths if f"{p}`" not in README and f"{p}?" not in README] == []
+
+
+def test_the_access_table_is_the_one_the_routes_enforce():
+    assert render_markdown(table_of([service])) in README
+
+
+def test_every_setting_is_documented():
+    missing = [f"IEP_PLANNING_{name.upper()}" for name in PlanningRules.model_fields
+               if f"`IEP_PLANNING_{name.upper()}`" not in README]
+    assert missing == []

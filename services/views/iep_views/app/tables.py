@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from iep_views.domain.case import Case, Entry, EvaluationPart, GuardianPart, ReferralPart
+from iep_views.domain.case import Case, Entry, EvaluationPart, ReferralPart
 from iep_views.domain.rules import ViewRules
 
 TABLES = ("case_students", "case_guardians", "case_events")
@@ -67,10 +67,12 @@ _UPSERT_CASE = (
     "ON CONFLICT (student_id) DO UPDATE SET school_id = $2, stage = $3, deadline_kind = $4, "
     "deadline_on = $5, deadline_rule = $6, referral = $7::jsonb, evaluation = $8::jsonb, "
     "records_destroyed_on = $9")
+_ENTRY_COLUMNS = ("source, position, student_id, event_id, event_type, kind, happened_on, "
+                  "recorded_at, actor_role, guardian_id, facts, personal")
 _INSERT_ENTRY = (
-    "INSERT INTO case_events (source, position, student_id, event_id, event_type, kind, "
-    "happened_on, recorded_at, actor_role, guardian_id, facts, personal) "
+    f"INSERT INTO case_events ({_ENTRY_COLUMNS}) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb)")
+BULK = 50  # from this many rows on, COPY is faster than one statement per row
 
 
 async def create(conn: asyncpg.Connection) -> None:
@@ -109,7 +111,16 @@ def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
 
 async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
                      district: ViewRules) -> None:
-    await conn.executemany(_UPSERT_CASE, [case_row(c, district) for c in cases])
+    rows = [case_row(c, district) for c in cases]
+    if len(rows) < BULK:
+        await conn.executemany(_UPSERT_CASE, rows)
+        return
+    await _copy_in(conn, "case_students", rows, _CASE_COLUMNS, ("referral", "evaluation"),
+                   "ON CONFLICT (student_id) DO UPDATE SET school_id = EXCLUDED.school_id, "
+                   "stage = EXCLUDED.stage, deadline_kind = EXCLUDED.deadline_kind, "
+                   "deadline_on = EXCLUDED.deadline_on, deadline_rule = EXCLUDED.deadline_rule, "
+                   "referral = EXCLUDED.referral, evaluation = EXCLUDED.evaluation, "
+                   "records_destroyed_on = EXCLUDED.records_destroyed_on")
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,
@@ -120,18 +131,36 @@ def entry_row(source: str, position: int, student_id: str, event_id: Any, event_
 
 
 async def add_entries(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    await conn.executemany(_INSERT_ENTRY, rows)
+    if len(rows) < BULK:
+        await conn.executemany(_INSERT_ENTRY, rows)
+        return
+    await _copy_in(conn, "case_events", rows, _ENTRY_COLUMNS, ("facts", "personal"), "")
 
 
-async def save_guardians(conn: asyncpg.Connection, student_id: str,
-                         guardians: Sequence[GuardianPart]) -> None:
-    """The student's guardians are those of the current referral."""
-    await conn.execute("DELETE FROM case_guardians WHERE student_id = $1", student_id)
-    await conn.executemany(
-        "INSERT INTO case_guardians (guardian_id, student_id, preferred_language) "
-        "VALUES ($1, $2, $3) ON CONFLICT (guardian_id, student_id) "
-        "DO UPDATE SET preferred_language = $3",
-        [(g.guardian_id, student_id, g.preferred_language) for g in guardians])
+async def _copy_in(conn: asyncpg.Connection, table: str, rows: Sequence[tuple[Any, ...]],
+                   columns: str, json_columns: tuple[str, ...], on_conflict: str) -> None:
+    """Many rows at once: binary COPY into a scratch table with the JSON as text (asyncpg
+    has no binary jsonb encoder), then one INSERT."""
+    scratch = f"{table}_in"
+    names = [c.strip() for c in columns.split(",")]
+    await conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table}) ON COMMIT DROP; "
+        + "".join(f"ALTER TABLE {scratch} ALTER COLUMN {c} TYPE text; " for c in json_columns)
+        + f"TRUNCATE {scratch}")
+    await conn.copy_records_to_table(scratch, records=rows, columns=names)
+    selected = ", ".join(f"{c}::jsonb" if c in json_columns else c for c in names)
+    await conn.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {scratch} "
+                       f"{on_conflict}")
+
+
+async def save_guardians(conn: asyncpg.Connection, cases: Sequence[Case]) -> None:
+    """Each student's guardians are those of their current referral."""
+    await conn.execute("DELETE FROM case_guardians WHERE student_id = ANY($1::text[])",
+                       [c.student_id for c in cases])
+    await conn.copy_records_to_table(
+        "case_guardians", columns=["guardian_id", "student_id", "preferred_language"],
+        records=[(g.guardian_id, c.student_id, g.preferred_language)
+                 for c in cases for g in c.guardians])
 
 
 async def forget_personal(conn: asyncpg.Connection, student_ids: Sequence[str]) -> None:

@@ -7,7 +7,7 @@ computed when it appended the event.
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,14 +48,14 @@ class Verification:
     scope: str
     streams_checked: int = 0
     events_checked: int = 0
-    breaks: list[ChainBreak] | None = None
+    breaks: list[ChainBreak] = field(default_factory=list)
 
     def add(self, events: Sequence[AuditedEvent]) -> None:
         self.streams_checked += 1
         self.events_checked += len(events)
         found = check_stream(events)
         if found is not None:
-            self.breaks = [*(self.breaks or []), found]
+            self.breaks.append(found)
 
     @property
     def ok(self) -> bool:
@@ -63,7 +63,7 @@ class Verification:
 
     def ordered_breaks(self) -> list[ChainBreak]:
         """Breaks, earliest recorded first: the first is where the log stopped holding."""
-        return sorted(self.breaks or [], key=lambda b: (b.recorded_at, b.service,
+        return sorted(self.breaks, key=lambda b: (b.recorded_at, b.service,
                                                         b.global_position))
 
     def summary(self, max_breaks: int = 100) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """`make bench`: start PostgreSQL and the broker as the tests do, run the yardsticks, print JSON.
 
-Options: `python -m bench [kernel|audit] [--quick]`. Every figure comes with its physical limit,
-measured in the same run on the same machine, and the ratio.
+Options: `python -m bench [kernel|audit|views] [--quick]`. Every figure comes with its physical
+limit, measured in the same run on the same machine, and the ratio.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from iep_kernel.testing.infra import Broker, start_postgres
 
-from . import audit, kernel
+from . import audit, kernel, views
 
 
 async def run_kernel(dsn: str, bootstrap: str, quick: bool, only: str = "") -> dict[str, object]:
@@ -57,6 +57,8 @@ def main() -> None:
             results["kernel"] = asyncio.run(run_kernel(dsn, bootstrap, quick, only))
         if only in ("", "audit"):
             results["audit"] = asyncio.run(audit.run(dsn, bootstrap, quick))
+        if only in ("", "views"):
+            results["views"] = asyncio.run(views.run(dsn, bootstrap, quick))
     finally:
         if broker:
             broker.stop()

@@ -11,8 +11,7 @@ from iep_kernel.auth import ROLES
 from iep_kernel.clock import FixedClock
 from iep_kernel.permissions import route_permissions, unguarded_routes
 from iep_planning.service import service
-
-from .published import CONTENT, LUIS, MARIA, NOTICE, READING, TEAM, Desk, open_case
+from planning_people import CONTENT, LUIS, MARIA, NOTICE, READING, TEAM, Desk, open_case
 
 MAY_FIRST = datetime(2026, 5, 1, 12, tzinfo=UTC)
 

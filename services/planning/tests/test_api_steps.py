@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from iep_kernel.clock import FixedClock
 from iep_planning.service import service
-
-from .published import LUIS, MARIA, NOTICE, TEAM, Desk, open_case
+from planning_people import LUIS, MARIA, NOTICE, TEAM, Desk, open_case
 
 MAY_FIRST = datetime(2026, 5, 1, 12, tzinfo=UTC)
 

@@ -19,8 +19,7 @@ from iep_planning.domain.events import (
     ResolutionPeriodEnded,
 )
 from iep_planning.domain.values import DisputeDeadline, MeetingPurpose
-
-from .builders import (
+from planning_specs import (
     IN_EFFECT,
     LUIS,
     MARIA,

@@ -26,8 +26,7 @@ from iep_planning.domain.values import (
     LimitException,
     OptionConsidered,
 )
-
-from .builders import IN_EFFECT, LUIS, MARIA, OPENED, RULES, file, given, of_type, story, when
+from planning_specs import IN_EFFECT, LUIS, MARIA, OPENED, RULES, file, given, of_type, story, when
 
 FILED = date(2026, 9, 1)
 K = DisputeKind

@@ -19,8 +19,7 @@ from iep_planning.domain.events import (
 )
 from iep_planning.domain.rules import PlanningRules
 from iep_planning.domain.values import ContactMethod, MeetingPurpose, TeamRole
-
-from .builders import (
+from planning_specs import (
     DETERMINED,
     FULL_TEAM,
     GUARDIANS,

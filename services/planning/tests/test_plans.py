@@ -30,8 +30,7 @@ from iep_planning.domain.values import (
     Transition,
     WrittenAgreement,
 )
-
-from .builders import (
+from planning_specs import (
     CONTENT,
     IN_EFFECT,
     LUIS,

@@ -14,8 +14,7 @@ from iep_kernel.relay import ensure_topics
 from iep_kernel.testing.waiting import eventually
 from iep_planning.app.context import case_id_for, stream_of
 from iep_planning.service import service
-
-from .published import (
+from planning_people import (
     LUIS,
     MARIA,
     TEAM,

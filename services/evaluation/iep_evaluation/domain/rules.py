@@ -13,10 +13,14 @@ the same kind of days as the timeline.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from iep_kernel import calendar
+from iep_kernel.calendar import age_on as age_on  # re-exported: the rules of a date
+from iep_kernel.calendar import is_overdue as is_overdue
+from iep_kernel.calendar import overdue_from as overdue_from
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -121,29 +125,20 @@ def deadline_warning_on(due_on: date, rules: EvaluationRules) -> date:
     return add_days(due_on, -rules.warning_days, rules)
 
 
-def overdue_from(due_on: date) -> date:
-    """An evaluation is overdue from the day after its due date, whatever days are counted."""
-    return due_on + timedelta(1)
 
 
-def is_overdue(today: date, due_on: date) -> bool:
-    return today >= overdue_from(due_on)
 
 
 def start_of_day(day: date, rules: EvaluationRules) -> datetime:
     """Midnight beginning `day` in the district's time zone."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(rules.timezone))
+    return calendar.start_of_day(day, rules.timezone)
 
 
 def local_today(moment: datetime, rules: EvaluationRules) -> date:
     """The district's date at `moment`."""
-    return moment.astimezone(ZoneInfo(rules.timezone)).date()
+    return calendar.local_date(moment, rules.timezone)
 
 
-def age_on(date_of_birth: date, day: date) -> int:
-    """Age in whole years on `day` (a 29 February birthday counts from 1 March)."""
-    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - before_birthday
 
 
 def developmental_delay_applies(age: int, rules: EvaluationRules) -> bool:

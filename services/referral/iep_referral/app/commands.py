@@ -1,12 +1,12 @@
 """Command handling glue: the stream of a referral, the district's date, and the query
 table row written in the same transaction as the events (the `project=` hook)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from iep_kernel.auth import Principal
+from iep_kernel.calendar import local_date
 from iep_kernel.decider import CommandHandler, CommandResult
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import Field
@@ -33,7 +33,7 @@ def settings() -> ReferralSettings:
 def district_date(moment: datetime, zone: str) -> date:
     """The date in the district at `moment`: a form handed in at 5 p.m. in California is
     received that day, not the next day of UTC."""
-    return moment.astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
+    return local_date(moment, zone)
 
 
 def today(runtime: ServiceRuntime) -> date:

@@ -197,13 +197,14 @@ def replay(
 ) -> None:
     """Run a dead letter through its consumer again (after the cause is fixed)."""
     from iep_kernel.process import open_service
+    from iep_kernel.runtime import handlers_of
 
     settings = Settings()
 
     async def main() -> None:
         async with open_service(settings, service) as runtime:
-            outcome = await replay_dead_letter(runtime.pool, letter_id,
-                                               runtime.spec.handlers(runtime))
+            outcome = await replay_dead_letter(runtime.pool, letter_id, handlers_of(runtime),
+                                               runtime.vault)
             typer.echo(outcome.value)
 
     asyncio.run(main())

@@ -183,7 +183,8 @@ async def list_dead_letters(pool: asyncpg.Pool, *, include_replayed: bool = Fals
 
 
 async def replay_dead_letter(pool: asyncpg.Pool, letter_id: int,
-                             handlers: Iterable[Handler]) -> Outcome:
+                             handlers: Iterable[Handler], vault: KeyVault | None = None
+                             ) -> Outcome:
     """Run a dead letter through its consumer again; it is marked replayed once applied."""
     row = await pool.fetchrow(
         "SELECT consumer, topic, message FROM dead_letters WHERE id = $1", letter_id)
@@ -192,7 +193,8 @@ async def replay_dead_letter(pool: asyncpg.Pool, letter_id: int,
     handler = next((h for h in handlers if h.name == row["consumer"]), None)
     if handler is None:
         raise LookupError(f"no consumer named {row['consumer']!r} in this service")
-    outcome = await apply_message(Subscription(handler, pool), row["topic"], row["message"])
+    outcome = await apply_message(Subscription(handler, pool, vault), row["topic"],
+                                  row["message"])
     if outcome in (Outcome.APPLIED, Outcome.DUPLICATE, Outcome.SKIPPED):
         await pool.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = $1",
                            letter_id)

@@ -16,7 +16,7 @@ import asyncpg
 
 from iep_kernel.clock import Clock, SystemClock
 from iep_kernel.config import Settings, topic_for
-from iep_kernel.consumer import Subscription
+from iep_kernel.consumer import Handler, Subscription
 from iep_kernel.db import connect, create_pool, schema_name
 from iep_kernel.metrics import count_appended
 from iep_kernel.migrations import migrate
@@ -121,6 +121,15 @@ async def close_runtimes(runtimes: Sequence[ServiceRuntime]) -> None:
         await vault.pool.close()
 
 
+def handlers_of(rt: ServiceRuntime) -> list[Handler]:
+    """Every stream processor of a service: its own handlers, its projections, and the
+    kernel's records-destruction handler."""
+    from iep_kernel.access import destruction_handler
+
+    return [*rt.spec.handlers(rt), *(p.handler() for p in rt.spec.projections),
+            destruction_handler(rt, rt.spec.purge)]
+
+
 @dataclass
 class Workers:
     """The background work of some services: relays, stream processors, deadline timers."""
@@ -132,8 +141,6 @@ class Workers:
     timer_loops: list[TimerLoop] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from iep_kernel.access import destruction_handler
-
         subscriptions = []
         for rt in self.runtimes:
             if rt.spec.publishes:
@@ -142,9 +149,7 @@ class Workers:
                     idempotence=rt.settings.kafka_idempotence,
                     batch_size=rt.settings.relay_batch_size,
                     poll_seconds=rt.settings.relay_poll_seconds))
-            handlers = [*rt.spec.handlers(rt), *(p.handler() for p in rt.spec.projections),
-                        destruction_handler(rt, rt.spec.purge)]
-            subscriptions += [Subscription(h, rt.pool, rt.vault) for h in handlers]
+            subscriptions += [Subscription(h, rt.pool, rt.vault) for h in handlers_of(rt)]
             if rt.spec.timers is not None:
                 self.timer_loops.append(TimerLoop(rt, rt.spec.timers(rt),
                                                   rt.settings.timer_poll_seconds))

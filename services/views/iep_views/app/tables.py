@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS case_guardians (
     preferred_language text NOT NULL,
     PRIMARY KEY (guardian_id, student_id)
 );
+CREATE INDEX IF NOT EXISTS case_guardians_by_student ON case_guardians (student_id);
 
 CREATE TABLE IF NOT EXISTS case_events (
     source      text NOT NULL,

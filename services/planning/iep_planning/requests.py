@@ -7,6 +7,9 @@ from typing import Annotated, Literal
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from iep_kernel.auth import Principal
+from iep_kernel.fields import Id, Line, Text
+from iep_kernel.fields import Name as Short
+from iep_kernel.fields import distinct as _distinct
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -28,19 +31,7 @@ from iep_planning.domain.values import (
     WrittenAgreement,
 )
 
-
-def _distinct(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise PydanticCustomError("duplicate", "list each value once")
-    return values
-
-
-Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S+$",
-                          description="An identifier without spaces")]
-Short = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Note = Annotated[str, Field(max_length=5000)]
-Line = Annotated[str, Field(min_length=1, max_length=1000)]
 Lines = Annotated[list[Line], Field(max_length=50)]
 SomeLines = Annotated[list[Line], Field(min_length=1, max_length=50)]
 Minutes = Annotated[int, Field(ge=0, le=3000, description="Minutes per week")]

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from iep_kernel.auth import Principal
+from iep_kernel.fields import Id, Line, Name, Text
+from iep_kernel.fields import distinct as _distinct
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -31,17 +33,6 @@ from iep_referral.domain.events import (
     Student,
 )
 
-
-def _distinct(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise PydanticCustomError("duplicate", "list each value once")
-    return values
-
-
-Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S+$",
-                          description="An identifier without spaces")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Language = Annotated[str, Field(
     pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["en", "es", "zh-Hant"],
     description="A language code (BCP 47), e.g. en, es, vi, zh-Hant")]
@@ -49,7 +40,7 @@ Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ().-]{7,25}$")]
 Grade = Literal["PK", "TK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11",
                 "12", "post_secondary"]
-Lines = Annotated[list[Annotated[str, Field(min_length=1, max_length=1000)]],
+Lines = Annotated[list[Line],
                   Field(min_length=1, max_length=50)]
 
 

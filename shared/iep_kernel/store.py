@@ -271,12 +271,21 @@ class EventStore:
             results.append(AppendResult(part.stream_id, version, first, position - 1,
                                         tuple(envelopes)))
         try:
-            await conn.executemany(
+            # One statement for all rows: arrays, unnested (fewer protocol messages than
+            # one insert per row).
+            columns = list(zip(*rows, strict=True))
+            await conn.execute(
                 "INSERT INTO events (global_position, transaction_id, event_id, stream_id, "
                 "stream_version, student_id, event_type, schema_version, occurred_at, "
                 "recorded_at, metadata, payload, prev_hash, hash) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                rows,
+                "SELECT p, $2::xid8, e, s, v, st, t, sv, $9::timestamptz, $10::timestamptz, "
+                "$11::jsonb, pl::jsonb, ph, h FROM unnest($1::bigint[], $3::uuid[], "
+                "$4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $12::text[], "
+                "$13::text[], $14::text[]) AS u(p, e, s, v, st, t, sv, pl, ph, h)",
+                list(columns[0]), transaction_id, list(columns[2]), list(columns[3]),
+                list(columns[4]), list(columns[5]), list(columns[6]), list(columns[7]),
+                occurred_at, recorded_at, meta_json, list(columns[11]), list(columns[12]),
+                list(columns[13]),
             )
         except asyncpg.UniqueViolationError as err:
             # Another transaction took the same stream version between our read and insert.

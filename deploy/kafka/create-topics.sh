@@ -13,6 +13,7 @@ topics=(
   iep.evaluation.events
   iep.planning.events
   iep.referral.events
+  iep.views.events
 )
 for topic in "${topics[@]}"; do
   "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --create --if-not-exists \

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +24,7 @@ from iep_audit.app import accesses, exports, journal, queries, verification
 from iep_audit.app.case import case_as_of
 from iep_audit.app.filters import BadCursor, EventFilter, Order
 from iep_audit.domain.fold import FoldTable
+from iep_audit.domain.record import AuditedEvent
 from iep_audit.domain.stages import CASE
 
 NAME = "audit"
@@ -105,25 +105,8 @@ def bad_cursor(err: BadCursor) -> RequestValidationError:
                                     "type": "value_error"}])
 
 
-class AuditedEventOut(BaseModel):
-    service: str
-    event_id: UUID
-    stream_id: str
-    stream_version: int
-    global_position: int
-    student_id: str
-    event_type: str
-    schema_version: int
-    occurred_at: datetime
-    recorded_at: datetime
-    metadata: dict[str, Any]
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
 class EventPage(BaseModel):
-    events: list[AuditedEventOut]
+    events: list[AuditedEvent]
     next: str | None
 
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -28,6 +28,7 @@ from iep_kernel.timers import TimerLoop
 from iep_kernel.vault import VAULT_SQL, KeyVault, LocalMasterKey, MasterKey, dev_master_key
 
 log = logging.getLogger("iep.runtime")
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,6 +56,13 @@ class ServiceRuntime:
     @property
     def topic(self) -> str:
         return topic_for(self.spec.name, self.settings.topic_prefix)
+
+    def settings_of(self, cls: type[T]) -> T:
+        """A service's own settings class (`IEP_<SERVICE>_*`), read once per runtime."""
+        found = self.extras.get(cls.__qualname__)
+        if not isinstance(found, cls):
+            found = self.extras[cls.__qualname__] = cls()
+        return found
 
 
 def vault_schema(settings: Settings) -> str:

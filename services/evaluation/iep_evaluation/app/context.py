@@ -24,10 +24,7 @@ def stream_of(evaluation_id: str) -> str:
 
 def rules_of(runtime: ServiceRuntime) -> EvaluationRules:
     """The district's rules, read from the environment once per running service."""
-    found = runtime.extras.get("rules")
-    if not isinstance(found, EvaluationRules):
-        found = runtime.extras["rules"] = EvaluationRules()
-    return found
+    return runtime.settings_of(EvaluationRules)
 
 
 def today(runtime: ServiceRuntime) -> date:

@@ -25,10 +25,7 @@ def stream_of(case_id: str) -> str:
 
 def rules_of(runtime: ServiceRuntime) -> PlanningRules:
     """The district's rules, read from the environment once per running service."""
-    found = runtime.extras.get("rules")
-    if not isinstance(found, PlanningRules):
-        found = runtime.extras["rules"] = PlanningRules()
-    return found
+    return runtime.settings_of(PlanningRules)
 
 
 def today(runtime: ServiceRuntime) -> date:

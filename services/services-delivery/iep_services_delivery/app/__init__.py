@@ -1,0 +1,1 @@
+"""Command handling, the process manager, timers and query tables of services delivery."""

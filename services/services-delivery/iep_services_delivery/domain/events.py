@@ -1,0 +1,230 @@
+"""What happens to a student's services, in the past tense: the facts this service
+publishes on `iep.services-delivery.events`.
+
+The field names are a published contract (the views, audit and notifications services read
+them): fields may be added, never renamed or dropped. Every event names its student (the
+district id); personal fields are marked `PII`. All of a student's events are in one
+stream, `delivery-<student_id>`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from iep_kernel.events import PII, Event, EventRegistry
+
+from iep_services_delivery.domain.values import (
+    EndReason,
+    GoalProgress,
+    Guardian,
+    MissedCause,
+    Period,
+    ServiceCompliance,
+    SessionOutcome,
+)
+
+registry = EventRegistry("services-delivery")
+
+
+# -- schedules ---------------------------------------------------------------------------
+
+
+@registry.register
+class ServiceScheduled(Event):
+    """A service of a plan in effect, with the parent's consent, became a schedule
+    (300.320(a)(7): start date, frequency, location and duration)."""
+
+    schedule_id: str
+    school_id: str
+    case_id: str
+    plan_id: str
+    version: int  # the plan version the schedule comes from
+    service: str  # 300.39 / 300.34 service type, e.g. "speech_language_pathology"
+    provider_role: str
+    minutes_per_session: int
+    sessions_per_period: int
+    period: Period  # "week" or "month"
+    location: str
+    starts_on: date
+    ends_on: date
+
+
+@registry.register
+class ServiceEnded(Event):
+    """A schedule stopped before (or on) its planned end; `ended_on` is its last day."""
+
+    schedule_id: str
+    school_id: str
+    service: str
+    ended_on: date
+    reason: EndReason
+    plan_id: str | None  # the plan (amended or newly written) that ended it, if any
+    version: int | None
+
+
+# -- sessions ----------------------------------------------------------------------------
+
+
+@registry.register
+class SessionDelivered(Event):
+    session_id: str
+    schedule_id: str
+    service: str
+    school_id: str
+    session_on: date
+    minutes: int  # minutes delivered, at most the session's scheduled minutes
+    note: Annotated[str, PII]
+
+
+@registry.register
+class SessionMissed(Event):
+    session_id: str
+    schedule_id: str
+    service: str
+    school_id: str
+    session_on: date
+    minutes: int  # the scheduled minutes that were not delivered
+    cause: MissedCause
+    district_fault: bool  # owed back as compensatory services (rules.DISTRICT_CAUSES)
+    note: Annotated[str, PII]
+
+
+@registry.register
+class SessionCorrected(Event):
+    """A provider corrected a logged session; the original event stays in the log, this
+    one replaces it in every count."""
+
+    session_id: str  # the corrected session (the same id as the original)
+    schedule_id: str
+    service: str
+    school_id: str
+    session_on: date
+    outcome: SessionOutcome
+    minutes: int
+    cause: MissedCause | None  # for a missed session
+    district_fault: bool
+    note: Annotated[str, PII]
+    reason: Annotated[str, PII]  # why the log was corrected
+
+
+# -- compensatory services ---------------------------------------------------------------
+
+
+@registry.register
+class CompensatoryMinutesOwed(Event):
+    """Minutes missed through the district's fault are owed back."""
+
+    schedule_id: str
+    service: str
+    school_id: str
+    session_id: str
+    session_on: date
+    minutes: int
+    cause: MissedCause
+    owed_total: int  # the service's balance owed after this event
+
+
+@registry.register
+class CompensatoryMinutesCancelled(Event):
+    """A correction took back minutes owed (the session was delivered after all, or missed
+    for a cause that is not the district's)."""
+
+    schedule_id: str
+    service: str
+    school_id: str
+    session_id: str
+    session_on: date
+    minutes: int
+    owed_total: int
+
+
+@registry.register
+class CompensatoryMinutesDelivered(Event):
+    compensatory_id: str
+    schedule_id: str
+    service: str
+    school_id: str
+    delivered_on: date
+    minutes: int
+    owed_total: int  # the balance still owed after this delivery
+    note: Annotated[str, PII]
+
+
+# -- compliance --------------------------------------------------------------------------
+
+
+@registry.register
+class ServiceUnderDelivered(Event):
+    """A closed period delivered less than the threshold share of its required minutes."""
+
+    schedule_id: str
+    service: str
+    school_id: str
+    period_starts_on: date
+    period_ends_on: date
+    minutes_required: int
+    minutes_delivered: int
+    minutes_missed: int
+    shortfall: int  # required minus delivered
+    threshold_percent: int  # the delivered share below which a period is under-delivered
+
+
+# -- goal progress and progress reports ----------------------------------------------------
+
+
+@registry.register
+class GoalProgressObserved(Event):
+    """A provider measured progress on one of the plan's goals."""
+
+    observation_id: str
+    school_id: str
+    plan_id: str
+    version: int
+    goal_id: str  # "g1", "g2", ...: the goal's place in the plan in effect
+    observed_on: date
+    value: float
+    note: Annotated[str, PII]
+
+
+@registry.register
+class ProgressReportDue(Event):
+    """A reporting date of the plan came (300.320(a)(3)(ii)): a report is due to the
+    parents."""
+
+    report_id: str
+    school_id: str
+    plan_id: str
+    version: int
+    due_on: date
+    period_starts_on: date
+    guardian_ids: tuple[str, ...]
+
+
+@registry.register
+class ProgressReportIssued(Event):
+    """A progress report went to the parents: each goal's baseline, target, measurements
+    and status, and the minutes of each service over the report's period."""
+
+    report_id: str
+    school_id: str
+    case_id: str
+    plan_id: str
+    version: int
+    due_on: date
+    issued_on: date
+    period_starts_on: date
+    period_ends_on: date
+    goals: tuple[GoalProgress, ...]
+    services: tuple[ServiceCompliance, ...]
+    guardians: tuple[Guardian, ...]  # each guardian gets it in their language
+    late: bool  # issued after its due date
+
+
+@registry.register
+class ProgressReportOverdue(Event):
+    report_id: str
+    school_id: str
+    plan_id: str
+    version: int
+    due_on: date

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from iep_kernel.config import topic_for
 from iep_kernel.consumer import Handler
 from iep_kernel.events import PublishedEvent
-from iep_kernel.vault import KeyVault, open_trees
+from iep_kernel.vault import KeyVault, open_documents
 
 
 class Projection:
@@ -55,12 +55,15 @@ class RebuildReport:
     seconds: float
 
 
-async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000,
-                        quiet_ms: int = 600) -> AsyncIterator[PublishedEvent]:
-    """Every event on `topics` from the beginning, until the topics have been quiet a while.
+async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2000,
+                           quiet_ms: int = 600) -> AsyncIterator[list[bytes]]:
+    """Every message on `topics` from the beginning, as they travel (JSON bytes), a fetched
+    batch at a time, until the topics have been quiet a while.
 
     The end is found by silence rather than by end offsets: Tansu 0.6 reports the last
-    batch's base offset as the end, which would cut a replay short.
+    batch's base offset as the end, which would cut a replay short. Silence is counted only
+    while waiting on the broker, so a reader that holds the replay back (applying a batch)
+    does not end it early.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 group_id=None, fetch_max_wait_ms=50,
@@ -74,16 +77,28 @@ async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000
             return
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        quiet_since = time.monotonic()
-        while (time.monotonic() - quiet_since) * 1000 < quiet_ms:
+        quiet = 0.0  # seconds the broker had nothing more, counted only while asking it
+        while quiet * 1000 < quiet_ms:
+            asked = time.monotonic()
             batches = await consumer.getmany(timeout_ms=100, max_records=batch)
+            if not any(batches.values()):
+                quiet += time.monotonic() - asked
+                continue
+            quiet = 0.0
             for messages in batches.values():
-                for message in messages:
-                    yield PublishedEvent.from_json(message.value)
-            if any(batches.values()):
-                quiet_since = time.monotonic()
+                yield [message.value for message in messages]
     finally:
         await consumer.stop()
+
+
+async def replay_topics(bootstrap: str, topics: Sequence[str], batch: int = 2000,
+                        quiet_ms: int = 600, vault: KeyVault | None = None
+                        ) -> AsyncIterator[PublishedEvent]:
+    """Every event on `topics` from the beginning (see `replay_documents`), with personal
+    fields opened with `vault` when one is given."""
+    async for documents in replay_documents(bootstrap, topics, batch, quiet_ms):
+        for document in await open_documents(vault, documents):
+            yield PublishedEvent.from_json(document)
 
 
 async def rebuild(pool: asyncpg.Pool, projection: Projection, bootstrap: str,
@@ -103,14 +118,12 @@ async def rebuild(pool: asyncpg.Pool, projection: Projection, bootstrap: str,
         await projection.create(conn)
         await conn.execute("DELETE FROM applied_events WHERE consumer = $1",
                            projection.consumer_name)
-        async for event in replay_topics(bootstrap, topics):
+        opener = None if projection.sealed else vault
+        async for event in replay_topics(bootstrap, topics, vault=opener):
             read += 1
             if event.event_id in seen or not projection.wants(event.event_type):
                 continue  # the topic may hold a republished duplicate
             seen.add(event.event_id)
-            if vault is not None and not projection.sealed:
-                (data,) = await open_trees(vault, [event.data])
-                event = event.model_copy(update={"data": data})
             await projection.apply(conn, event)
             applied += 1
         await conn.copy_records_to_table(

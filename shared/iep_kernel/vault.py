@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -245,5 +246,37 @@ async def open_trees(vault: KeyVault | None, trees: list[Any]) -> list[Any]:
     return [open_tree(t, keys) for t in trees]
 
 
+# A sealed value inside a JSON document: `"pii:v1:<key id>:<base64>"` (key ids and base64 need
+# no JSON escapes; the key id is everything up to the last colon).
+_SEALED_JSON = re.compile(rb'"' + re.escape(PREFIX.encode()) + rb'([^"\\]*):([A-Za-z0-9+/=]*)"')
+_DESTROYED_JSON = json.dumps(DESTROYED).encode()
+
+
+async def open_documents(vault: KeyVault | None, documents: list[bytes]) -> list[bytes]:
+    """Many JSON documents (published events as they travel) with every sealed value opened
+    in place, with one vault lookup and without parsing them: each sealed string is replaced
+    by its plaintext, which is the value's JSON text (or by DESTROYED where its key is gone).
+
+    Parsing the result gives what parsing the document and `open_trees` on it would give, at
+    a fraction of the cost: the form a replay of thousands of events uses.
+    """
+    if vault is None:
+        return documents
+    ids = {m.group(1).decode() for doc in documents for m in _SEALED_JSON.finditer(doc)}
+    if not ids:
+        return documents
+    keys = await vault.keys(ids)
+    ciphers = {key_id.encode(): AESGCM(key) for key_id, key in keys.items() if key is not None}
+
+    def opened(match: re.Match[bytes]) -> bytes:
+        cipher = ciphers.get(match.group(1))
+        if cipher is None:
+            return _DESTROYED_JSON
+        raw = base64.b64decode(match.group(2))
+        return cipher.decrypt(raw[:12], raw[12:], match.group(1))
+
+    return [_SEALED_JSON.sub(opened, doc) for doc in documents]
+
+
 __all__ = ["DESTROYED", "KeyVault", "LocalMasterKey", "MasterKey", "has_personal_data",
-           "open_trees", "seal_model"]
+           "open_documents", "open_trees", "seal_model"]

@@ -8,10 +8,10 @@ import os
 import pytest
 from iep_kernel.config import Settings
 from iep_kernel.consumer import Handler, Subscription, apply_message
-from iep_kernel.events import DESTROYED
+from iep_kernel.events import DESTROYED, PublishedEvent
 from iep_kernel.relay import message_for
 from iep_kernel.testing.sample import service
-from iep_kernel.vault import LocalMasterKey
+from iep_kernel.vault import LocalMasterKey, open_documents, open_trees
 
 
 @pytest.fixture
@@ -72,6 +72,23 @@ async def test_a_sealed_consumer_receives_personal_fields_as_published(system):
         await apply_message(Subscription(handler, runtime.pool, runtime.vault), "t", raw)
     assert notes[False] == "Maria Lopez, born 2015-04-02"
     assert notes[True] == row.payload["note"] and notes[True].startswith("pii:v1:")
+
+
+async def test_opening_published_documents_equals_opening_parsed_events(system):
+    """A replay opens sealed values in the raw JSON; it must read what parsing, then opening
+    the parsed tree reads: quotes and accents in the values, and destroyed keys, included."""
+    await open_counter(system, "s1", note='Ana "la pequeña" Ruiz\\ 2015')
+    await open_counter(system, "s2", note="Sam Lee")
+    runtime = system.runtime("sample")
+    assert await runtime.vault.destroy("s2") == 1
+    raws = [message_for(row, "sample")[1] for row in await runtime.store.read_all_raw(0)]
+    opened = [PublishedEvent.from_json(doc) for doc in await open_documents(runtime.vault, raws)]
+    parsed = [PublishedEvent.from_json(raw) for raw in raws]
+    trees = await open_trees(runtime.vault, [e.data for e in parsed])
+    assert [e.data for e in opened] == trees
+    notes = [e.data["note"] for e in opened if "note" in e.data]
+    assert notes == ['Ana "la pequeña" Ruiz\\ 2015', DESTROYED]
+    assert await open_documents(None, raws) == raws  # a sealed reader gets them as published
 
 
 async def test_master_key_rotation_keeps_data_readable(system):

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 
 import pytest
-from iep_kernel.projection import Projection, rebuild
+from iep_kernel.projection import Projection, rebuild, replay_documents
 from iep_kernel.testing import sample
 from iep_kernel.testing.waiting import eventually
 
@@ -78,6 +78,22 @@ async def test_rebuilt_read_model_equals_live(isolation):
     assert report.events_applied == 16
     assert await table(pool) == live
     assert live[0]["total"] == 4  # 1 + 2 + 1: the model holds real sums, not just rows
+
+
+async def test_a_replay_held_back_by_its_reader_does_not_end_early(isolation):
+    """The end of a replay is silence from the broker, not a reader busy longer than the
+    quiet period between batches."""
+    system = await isolation.system([SPEC], workers=True)
+    pool = system.runtime("sample").pool
+    await run_commands(system, 3, 1)
+    await eventually(lambda: caught_up(pool, 6))
+    topic = f"{system.settings.topic_prefix}iep.sample.events"
+    seen = 0
+    async for documents in replay_documents(isolation.bootstrap, [topic], batch=2,
+                                            quiet_ms=200):
+        seen += len(documents)
+        await asyncio.sleep(0.3)  # longer than the quiet period
+    assert seen == 6
 
 
 async def test_rebuild_opens_personal_fields_as_the_live_handler_does(isolation):

@@ -7,6 +7,9 @@ UV := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
+# The web app's browser tests drive Debian's Chromium (Playwright's own download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: up test lint bench lock clean install
 
@@ -20,10 +23,14 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(wildcard s
 
 install: $(VENV)/.synced
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+
 up: $(VENV)/.synced
 	$(VENV)/bin/iep up
 
-test: $(VENV)/.synced
+test: $(VENV)/.synced $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --strict shared/iep_kernel
 	$(VENV)/bin/pytest

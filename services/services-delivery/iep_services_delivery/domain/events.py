@@ -20,11 +20,57 @@ from iep_services_delivery.domain.values import (
     Guardian,
     MissedCause,
     Period,
+    PlanChange,
+    PlanGoal,
+    PlannedService,
     ServiceCompliance,
     SessionOutcome,
 )
 
 registry = EventRegistry("services-delivery")
+
+
+# -- the plan ----------------------------------------------------------------------------
+
+
+@registry.register
+class PlanReceived(Event):
+    """The planning service wrote or amended the student's plan: what services delivery
+    needs of it (services, goals, reporting schedule, guardians). It governs services only
+    once it takes effect (`PlanTookEffect`)."""
+
+    case_id: str
+    school_id: str
+    plan_id: str
+    version: int
+    change: PlanChange
+    dated_on: date  # the day the plan was written or amended
+    review_due_on: date  # 300.324(b)(1)(i): the plan's year ends at its annual review
+    consent_required: bool  # 300.300(b): the first plan waits for the parent's consent
+    services: tuple[PlannedService, ...]
+    goals: tuple[PlanGoal, ...]
+    guardians: tuple[Guardian, ...]
+
+
+@registry.register
+class PlanTookEffect(Event):
+    """A received plan governs services from `effective_on` (consent given, or a later plan
+    or amendment of a consented plan); its progress reports fall due on `report_dates`."""
+
+    plan_id: str
+    version: int
+    effective_on: date
+    review_due_on: date
+    report_dates: tuple[date, ...]  # 300.320(a)(3)(ii): when progress goes to the parents
+
+
+@registry.register
+class ServicesStopped(Event):
+    """All services stopped: consent revoked, after prior written notice (300.300(b)(4))."""
+
+    school_id: str
+    stopped_on: date  # the first day without services
+    reason: EndReason
 
 
 # -- schedules ---------------------------------------------------------------------------

@@ -60,6 +60,43 @@ class Guardian(Value):
     language: str  # the language the guardian's reports are written in ("en", "es", ...)
 
 
+class Frequency(StrEnum):
+    """How often a plan's service happens (planning's `Frequency`)."""
+
+    DAILY = "daily"  # every school day: five sessions a week
+    WEEKLY = "weekly"  # one session a week
+    MONTHLY = "monthly"  # one session a month
+
+
+class PlannedService(Value):
+    """A service as the plan writes it (300.320(a)(7)); `minutes` is per session."""
+
+    service: str
+    provider_role: str
+    minutes: int
+    frequency: Frequency
+    location: str
+    starts_on: date
+    ends_on: date
+
+
+class PlanGoal(Value):
+    """A measurable annual goal of the plan (300.320(a)(2)-(3)), numbered by its place."""
+
+    goal_id: str  # "g1", "g2", ...
+    area: str
+    statement: Annotated[str, PII]
+    baseline: Annotated[str, PII]
+    target: Annotated[str, PII]
+    measured_by: Annotated[str, PII]
+    progress_reports: str  # monthly, quarterly, with_report_cards, twice_a_year
+
+
+class PlanChange(StrEnum):
+    WRITTEN = "written"  # a new plan (the first, or at an annual review)
+    AMENDED = "amended"  # an amendment between reviews (300.324(a)(4), (6))
+
+
 class Measurement(Value):
     """One progress observation as a report shows it (the note stays in the log)."""
 

@@ -16,6 +16,7 @@ from iep_kernel.events import PII, Event, EventRegistry
 
 from iep_services_delivery.domain.values import (
     EndReason,
+    Frequency,
     GoalProgress,
     Guardian,
     MissedCause,
@@ -88,6 +89,7 @@ class ServiceScheduled(Event):
     version: int  # the plan version the schedule comes from
     service: str  # 300.39 / 300.34 service type, e.g. "speech_language_pathology"
     provider_role: str
+    frequency: Frequency  # as the plan writes it
     minutes_per_session: int
     sessions_per_period: int
     period: Period  # "week" or "month"

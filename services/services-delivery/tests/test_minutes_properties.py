@@ -2,6 +2,7 @@
 exceed what was scheduled; an amendment splits a period into parts that cover it exactly
 and owe at least its sessions."""
 
+import itertools
 from datetime import date, timedelta
 
 from delivery_specs import SPEECH, Given, consent, log, plan
@@ -63,7 +64,7 @@ def test_periods_cover_the_schedule_exactly_once(starts_on, length, period, sess
     ends_on = starts_on + timedelta(length)
     parts = list(periods(starts_on, ends_on, period))
     assert parts[0][0] == starts_on and parts[-1][1] == ends_on
-    for (_, last), (first, _) in zip(parts, parts[1:], strict=False):
+    for (_, last), (first, _) in itertools.pairwise(parts):
         assert first == last + timedelta(1)
     for first, last in parts:
         assert period_of(first, period) == period_of(last, period)  # within one period

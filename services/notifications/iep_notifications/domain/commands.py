@@ -1,0 +1,32 @@
+"""Commands people give the notifications service, one input type each."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from iep_notifications.domain.events import Channel
+
+
+@dataclass(frozen=True)
+class RecordMailing:
+    """The school office mailed a printed notice."""
+
+    notice_id: str
+    mailed_on: date
+    mailed_by: str
+
+
+@dataclass(frozen=True)
+class SetDeliveryPreference:
+    """A guardian chooses email or paper for notices about one student (300.505)."""
+
+    student_id: str
+    guardian_id: str
+    channel: Channel
+    set_on: date
+
+
+@dataclass(frozen=True)
+class AssignCaseManager:
+    student_id: str
+    staff_id: str
+    assigned_on: date

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from iep_kernel.fields import Id, Text
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from iep_services_delivery.domain.values import MissedCause, SessionOutcome
@@ -27,20 +27,24 @@ class SessionRequest(Body):
     minutes: Annotated[int | None, Field(
         ge=0, le=600, description="Minutes delivered, or missed; the session's scheduled "
                                   "minutes when left out")] = None
-    cause: MissedCause | None = Field(None, description="Who caused a missed session")
+    cause: MissedCause | None = Field(None, description="Who caused a missed session",
+                                      validate_default=True)
     note: Note = ""
     correction_reason: Text | None = None
 
-    @model_validator(mode="after")
-    def _cause_only_when_missed(self) -> "SessionRequest":
-        if self.outcome is SessionOutcome.MISSED and self.cause is None:
+    @field_validator("cause")
+    @classmethod
+    def _cause_only_when_missed(cls, cause: MissedCause | None, info: ValidationInfo
+                                ) -> MissedCause | None:
+        outcome = info.data.get("outcome")
+        if outcome is SessionOutcome.MISSED and cause is None:
             raise PydanticCustomError(
                 "cause_required", "say who caused the missed session: student_absent, "
                 "provider_absent, school_closure or other")
-        if self.outcome is SessionOutcome.DELIVERED and self.cause is not None:
+        if outcome is SessionOutcome.DELIVERED and cause is not None:
             raise PydanticCustomError("cause_not_allowed",
                                       "a delivered session has no cause; leave cause out")
-        return self
+        return cause
 
 
 class CompensatoryRequest(Body):

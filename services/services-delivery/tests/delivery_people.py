@@ -22,6 +22,9 @@ SPEECH = {"service": "speech_language_pathology",
           "provider_role": "speech-language pathologist", "minutes": 30,
           "frequency": "weekly", "location": "speech room", "starts_on": "2026-05-18",
           "ends_on": "2027-05-09"}
+READING_DAILY = {**SPEECH, "service": "specially_designed_instruction",
+                 "provider_role": "special education teacher", "minutes": 45,
+                 "frequency": "daily", "location": "resource room"}
 GOALS = [{"area": "reading", "statement": "Read grade-level text fluently",
           "baseline": "40 words a minute", "target": "90 words a minute",
           "measured_by": "weekly fluency probes", "progress_reports": "quarterly"},

@@ -55,15 +55,23 @@ class RebuildReport:
     seconds: float
 
 
-async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2000,
-                           quiet_ms: int = 600) -> AsyncIterator[list[bytes]]:
-    """Every message on `topics` from the beginning, as they travel (JSON bytes), a fetched
-    batch at a time, until the topics have been quiet a while.
+class ReplayCutShort(RuntimeError):
+    """The broker went silent before a replay reached the end it reported."""
 
-    The end is found by silence rather than by end offsets: Tansu 0.6 reports the last
-    batch's base offset as the end, which would cut a replay short. Silence is counted only
-    while waiting on the broker, so a reader that holds the replay back (applying a batch)
-    does not end it early.
+
+async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2000,
+                           quiet_ms: int = 600, give_up_s: float = 60.0
+                           ) -> AsyncIterator[list[bytes]]:
+    """Every message on `topics` from the beginning, as they travel (JSON bytes), a fetched
+    batch at a time.
+
+    The replay ends once every partition is read past the end offset the broker reported
+    when it began, and the broker has then been quiet for `quiet_ms`. The offset alone is not
+    enough: Tansu 0.6 reports the last batch's base offset as the end, not the offset after
+    it. Silence alone is not enough either: a broker slow to serve a large log, or a reader
+    busy applying a batch, is not the end of the log. Silence is counted only while waiting
+    on the broker. A broker that stays silent for `give_up_s` before the reported end raises
+    `ReplayCutShort` rather than a short replay passing for a whole one.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 group_id=None, fetch_max_wait_ms=50,
@@ -77,16 +85,24 @@ async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2
             return
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
         quiet = 0.0  # seconds the broker had nothing more, counted only while asking it
-        while quiet * 1000 < quiet_ms:
+        while True:
             asked = time.monotonic()
             batches = await consumer.getmany(timeout_ms=100, max_records=batch)
-            if not any(batches.values()):
-                quiet += time.monotonic() - asked
+            if any(batches.values()):
+                quiet = 0.0
+                for messages in batches.values():
+                    yield [message.value for message in messages]
                 continue
-            quiet = 0.0
-            for messages in batches.values():
-                yield [message.value for message in messages]
+            quiet += time.monotonic() - asked
+            if all([await consumer.position(tp) >= ends[tp] for tp in partitions]):
+                if quiet * 1000 >= quiet_ms:
+                    return
+            elif quiet >= give_up_s:
+                raise ReplayCutShort(
+                    f"the broker went silent for {give_up_s:.0f} s before the end of "
+                    f"{', '.join(topics)} it reported; the replay is incomplete")
     finally:
         await consumer.stop()
 

@@ -262,20 +262,28 @@ async def open_documents(vault: KeyVault | None, documents: list[bytes]) -> list
     """
     if vault is None:
         return documents
-    ids = {m.group(1).decode() for doc in documents for m in _SEALED_JSON.finditer(doc)}
+    found = [list(_SEALED_JSON.finditer(doc)) for doc in documents]
+    ids = {m.group(1).decode() for matches in found for m in matches}
     if not ids:
         return documents
     keys = await vault.keys(ids)
     ciphers = {key_id.encode(): AESGCM(key) for key_id, key in keys.items() if key is not None}
 
-    def opened(match: re.Match[bytes]) -> bytes:
-        cipher = ciphers.get(match.group(1))
-        if cipher is None:
-            return _DESTROYED_JSON
-        raw = base64.b64decode(match.group(2))
-        return cipher.decrypt(raw[:12], raw[12:], match.group(1))
+    def opened(doc: bytes, matches: list[re.Match[bytes]]) -> bytes:
+        parts: list[bytes] = []
+        last = 0
+        for match in matches:
+            cipher = ciphers.get(match.group(1))
+            if cipher is None:
+                plain = _DESTROYED_JSON
+            else:
+                raw = base64.b64decode(match.group(2))
+                plain = cipher.decrypt(raw[:12], raw[12:], match.group(1))
+            parts += (doc[last:match.start()], plain)
+            last = match.end()
+        return b"".join([*parts, doc[last:]]) if matches else doc
 
-    return [_SEALED_JSON.sub(opened, doc) for doc in documents]
+    return [opened(doc, matches) for doc, matches in zip(documents, found, strict=True)]
 
 
 __all__ = ["DESTROYED", "KeyVault", "LocalMasterKey", "MasterKey", "has_personal_data",

@@ -45,17 +45,27 @@ def run_embedded(settings: Settings) -> None:
         # embedded PostgreSQL stops itself at interpreter exit; its data stays in data_dir
 
 
+def mount_apps(app: object) -> None:
+    """Installed apps served beside the APIs (the web app at `/`): `iep.apps` entry points,
+    each a function taking the API app."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="iep.apps"):
+        entry.load()(app)
+
+
 async def _main(settings: Settings, dsn: str, bootstrap: str) -> None:
     specs = discover_services([s for s in settings.services.split(",") if s])
     await migrate_services(dsn, specs, settings.schema_prefix, settings.keys_database_url)
     runtimes = await open_runtimes(specs, settings, dsn, bootstrap)
     url = f"http://{settings.http_host}:{settings.http_port}"
-    print(f"IEP Lifecycle Platform is up at {url}  (services: "
+    print(f"IEP Lifecycle Platform is up at {url}/  (services: "
           f"{', '.join(s.name for s in specs) or 'none'}; API docs at {url}/docs)", flush=True)
     print("A token for trying the API:  .venv/bin/iep token --sub cm-1 --role case_manager "
           "--school sch-1", flush=True)
     print("Stop with Ctrl-C; data is kept in " + str(settings.data_dir), flush=True)
     try:
-        await serve(settings, runtimes, Workers(runtimes, "iep-embedded"))
+        await serve(settings, runtimes, Workers(runtimes, "iep-embedded"),
+                    extra_app=mount_apps)
     finally:
         await close_runtimes(runtimes)

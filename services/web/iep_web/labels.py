@@ -1,0 +1,90 @@
+"""Names of codes as people read them (English message ids, translated when shown)."""
+
+from iep_web.i18n import N_
+
+ROLES = {
+    "parent": N_("Parent"), "teacher": N_("Teacher"), "case_manager": N_("Case manager"),
+    "evaluator": N_("Evaluator"), "provider": N_("Service provider"),
+    "administrator": N_("Administrator"), "auditor": N_("Auditor"),
+    "system": N_("The system"),
+}
+
+STAGES = {
+    "referred": N_("Referred"), "awaiting_consent": N_("Awaiting consent"),
+    "consent_refused": N_("Consent refused"), "evaluating": N_("Evaluating"),
+    "eligible": N_("Eligible: plan to write"), "not_eligible": N_("Not eligible"),
+    "section_504": N_("Section 504"), "closed": N_("Closed"),
+}
+
+DEADLINES = {
+    "consent_follow_up": N_("Follow up on consent"), "evaluation_due": N_("Evaluation due"),
+    "iep_meeting_due": N_("IEP meeting due"),
+}
+
+ASSESSMENT_AREAS = {
+    "reading": N_("Reading"), "math": N_("Math"), "speech": N_("Speech"),
+    "language": N_("Language"), "developmental": N_("Developmental skills"),
+    "hearing": N_("Hearing"), "vision": N_("Vision"), "motor": N_("Motor skills"),
+    "behavior": N_("Behavior"), "cognitive": N_("Cognitive"), "other": N_("Other"),
+}
+
+EVALUATOR_ROLES = {
+    "psychologist": N_("Psychologist"), "counselor": N_("Counselor"),
+    "healthcare_provider": N_("Healthcare provider"),
+    "hearing_specialist": N_("Hearing specialist"),
+    "occupational_therapist": N_("Occupational therapist"),
+    "physical_therapist": N_("Physical therapist"), "speech_therapist": N_("Speech therapist"),
+    "teacher": N_("Teacher"), "special_educator": N_("Special educator"),
+    "vision_specialist": N_("Vision specialist"),
+}
+
+CATEGORIES = {
+    "autism": N_("Autism"), "deaf_blindness": N_("Deaf-blindness"), "deafness": N_("Deafness"),
+    "developmental_delay": N_("Developmental delay"),
+    "emotional_disturbance": N_("Emotional disturbance"),
+    "hearing_impairment": N_("Hearing impairment"),
+    "intellectual_disability": N_("Intellectual disability"),
+    "multiple_disabilities": N_("Multiple disabilities"),
+    "orthopedic_impairment": N_("Orthopedic impairment"),
+    "other_health_impairment": N_("Other health impairment"),
+    "specific_learning_disability": N_("Specific learning disability"),
+    "speech_or_language_impairment": N_("Speech or language impairment"),
+    "traumatic_brain_injury": N_("Traumatic brain injury"),
+    "visual_impairment": N_("Visual impairment"),
+}
+
+TEAM_ROLES = {
+    "parent": N_("Parent"), "general_education_teacher": N_("General education teacher"),
+    "special_education_teacher": N_("Special education teacher"),
+    "district_representative": N_("District representative"),
+    "psychologist": N_("Psychologist"), "evaluator": N_("Evaluator"),
+    "related_service_provider": N_("Related service provider"), "other": N_("Other"),
+}
+
+CONCERN_AREAS = {
+    "behavior": N_("Behavior"), "schoolwork": N_("Schoolwork"), "adaptation": N_("Adaptation"),
+    "coping": N_("Coping"), "attention": N_("Attention"),
+}
+
+DISPUTE_KINDS = {
+    "team_meeting_request": N_("Ask for a meeting with the IEP team"),
+    "mediation": N_("Ask for mediation"),
+    "due_process_complaint": N_("File a due process complaint"),
+    "state_complaint": N_("File a state complaint"),
+}
+
+MEETING_ROLES = {
+    "parent": N_("Parent"), "regular_education_teacher": N_("Regular education teacher"),
+    "special_education_teacher": N_("Special education teacher"),
+    "district_representative": N_("District representative"),
+    "evaluation_interpreter": N_("Interprets the evaluation"),
+    "related_service_provider": N_("Related service provider"), "student": N_("Student"),
+    "agency_representative": N_("Agency representative"), "other": N_("Other"),
+}
+
+GRADES = ("PK", "TK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
+
+ALL = {"roles": ROLES, "stages": STAGES, "deadlines": DEADLINES, "areas": ASSESSMENT_AREAS,
+       "evaluator_roles": EVALUATOR_ROLES, "categories": CATEGORIES, "team_roles": TEAM_ROLES,
+       "meeting_roles": MEETING_ROLES, "concern_areas": CONCERN_AREAS,
+       "dispute_kinds": DISPUTE_KINDS, "grades": GRADES}

@@ -1,0 +1,60 @@
+"""What every page module needs: the person, their API client, form reading, redirects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from iep_web.client import Api
+from iep_web.session import Viewer, require_viewer
+
+
+def api(request: Request, viewer: Viewer, purpose: str | None = None) -> Api:
+    web = request.app.state.web
+    return Api(request.app.state.http, viewer.token,
+               purpose if purpose is not None else (web.access_purpose if viewer.role
+                                                    != "parent" else None))
+
+
+def signed_in(request: Request) -> tuple[Viewer, Api]:
+    viewer = require_viewer(request)
+    return viewer, api(request, viewer)
+
+
+def see_other(path: str, **params: Any) -> RedirectResponse:
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v is not None)
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional(form: FormData, name: str) -> str | None:
+    return text(form, name) or None
+
+
+def lines(form: FormData, name: str) -> list[str]:
+    return [line.strip() for line in text(form, name).splitlines() if line.strip()]
+
+
+def checked(form: FormData, name: str) -> bool:
+    return form.get(name) in ("on", "true", "yes", "1")
+
+
+def many(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def today_iso() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def fresh(position: Any, source: str) -> dict[str, Any]:
+    """Query parameters asking the views to show a command's result (read-your-writes)."""
+    return {"min_position": position, "source": source} if position else {}

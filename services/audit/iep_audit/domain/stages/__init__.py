@@ -6,11 +6,12 @@ event types)`) and list it below. Nothing else changes.
 """
 
 from iep_audit.domain.fold import FoldTable
-from iep_audit.domain.stages import evaluation, planning, records, referral
+from iep_audit.domain.stages import delivery, evaluation, planning, records, referral
 
 CASE = FoldTable.merged(
     records.table,
     referral.table,
     evaluation.table,
     planning.table,
+    delivery.table,
 )

@@ -50,6 +50,10 @@ def _many(field: str) -> Callable[[dict[str, Any]], tuple[str, ...] | str]:
     return lambda data: tuple(str(g) for g in data.get(field) or ()) or ALL_GUARDIANS
 
 
+def _report_guardians(data: dict[str, Any]) -> tuple[str, ...] | str:
+    return tuple(str(g["guardian_id"]) for g in data.get("guardians") or ()) or ALL_GUARDIANS
+
+
 def _all(data: dict[str, Any]) -> str:
     return ALL_GUARDIANS
 
@@ -76,8 +80,7 @@ TRIGGERS: dict[tuple[str, str], Trigger] = {
     (PLANNING, "DisputeFiled"): Trigger("dispute_acknowledgement", _one("filed_by")),
     (PLANNING, "ReevaluationDue"): Trigger("deadline_notice", _many("guardian_ids"),
                                            "reevaluation"),
-    (SERVICES_DELIVERY, "ProgressReportIssued"): Trigger("progress_report",
-                                                         _many("guardian_ids")),
+    (SERVICES_DELIVERY, "ProgressReportIssued"): Trigger("progress_report", _report_guardians),
     # Staff: the case manager and the school's administrators.
     (EVALUATION, "EvaluationDeadlineApproaching"): Trigger("deadline_approaching", _staff,
                                                            "evaluation"),
@@ -89,6 +92,8 @@ TRIGGERS: dict[tuple[str, str], Trigger] = {
     (PLANNING, "ReevaluationOverdue"): Trigger("deadline_overdue", _staff, "reevaluation"),
     (PLANNING, "DisputeDeadlineApproaching"): Trigger("deadline_approaching", _staff),
     (PLANNING, "DisputeDeadlineOverdue"): Trigger("deadline_overdue", _staff),
+    (SERVICES_DELIVERY, "ProgressReportOverdue"): Trigger("deadline_overdue", _staff,
+                                                          "progress_report"),
 }
 # Events that call for two kinds: the parents' notice and the staff reminder.
 ALSO: dict[tuple[str, str], Trigger] = {

@@ -25,7 +25,6 @@ def mime_message(notice: NoticeQueued, attachments: list[Attachment], sender: st
     message["Subject"] = notice.subject
     message["Message-ID"] = notice.message_id
     message["Date"] = format_datetime(notice.queued_at)
-    message["Content-Language"] = notice.language
     message["X-IEP-Notice-Kind"] = notice.kind
     message.set_content(notice.body_text)
     message.add_alternative(notice.body_html, subtype="html")
@@ -33,6 +32,7 @@ def mime_message(notice: NoticeQueued, attachments: list[Attachment], sender: st
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                                filename=attachment.filename)
+    message["Content-Language"] = notice.language  # after the parts: set_content clears it
     return message
 
 

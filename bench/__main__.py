@@ -1,7 +1,7 @@
 """`make bench`: start PostgreSQL and the broker as the tests do, run the yardsticks, print JSON.
 
-Options: `python -m bench [kernel|audit|views] [--quick]`. Every figure comes with its physical
-limit, measured in the same run on the same machine, and the ratio.
+Options: `python -m bench [kernel|audit|views|delivery] [--quick]`. Every figure comes with its
+physical limit, measured in the same run on the same machine, and the ratio.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from iep_kernel.testing.infra import Broker, start_postgres
 
-from . import audit, kernel, views
+from . import audit, delivery, kernel, views
 
 
 async def run_kernel(dsn: str, bootstrap: str, quick: bool, only: str = "") -> dict[str, object]:
@@ -59,6 +59,8 @@ def main() -> None:
             results["audit"] = asyncio.run(audit.run(dsn, bootstrap, quick))
         if only in ("", "views"):
             results["views"] = asyncio.run(views.run(dsn, bootstrap, quick))
+        if only in ("", "delivery"):
+            results["delivery"] = delivery.run(quick)
     finally:
         if broker:
             broker.stop()

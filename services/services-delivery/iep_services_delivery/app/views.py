@@ -121,7 +121,7 @@ class DeliveryView(BaseModel):
 def _schedule(state: Delivery, schedule: Schedule, today: date) -> ScheduleView:
     s = schedule.scheduled
     sessions = state.sessions_of(s.schedule_id)
-    rows = period_minutes(schedule.cadence, [x.logged() for x in sessions.values()],
+    rows = period_minutes(schedule.cadence, sessions.values(),
                           window=(s.starts_on, today))
     by_cause: dict[str, int] = {}
     for row in rows:

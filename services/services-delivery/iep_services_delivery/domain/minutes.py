@@ -11,21 +11,25 @@ require fewer sessions together than the whole would.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from iep_services_delivery.domain.values import MissedCause, Period
+
+_DAYS = tuple(timedelta(n) for n in range(33))
 
 
 def period_of(day: date, period: Period) -> tuple[date, date]:
     """The calendar week or month containing `day`, first and last day."""
     if period is Period.WEEK:
-        start = day - timedelta(day.weekday())
-        return start, start + timedelta(6)
+        start = day - _DAYS[day.weekday()]
+        return start, start + _DAYS[6]
     start = day.replace(day=1)
-    following = (start + timedelta(32)).replace(day=1)
-    return start, following - timedelta(1)
+    following = (start + _DAYS[32]).replace(day=1)
+    return start, following - _DAYS[1]
 
 
 def school_days(first: date, last: date) -> int:
@@ -44,7 +48,7 @@ def periods(starts_on: date, ends_on: date, period: Period) -> Iterator[tuple[da
     while day <= ends_on:
         first, last = period_of(day, period)
         yield max(first, starts_on), min(last, ends_on)
-        day = last + timedelta(1)
+        day = last + _DAYS[1]
 
 
 def required_sessions(sessions_per_period: int, first: date, last: date, period: Period
@@ -52,6 +56,8 @@ def required_sessions(sessions_per_period: int, first: date, last: date, period:
     """Sessions required over [first, last] inside one period: the period's sessions in
     proportion to the school days covered, rounded up."""
     whole_first, whole_last = period_of(first, period)
+    if (first, last) == (whole_first, whole_last):
+        return sessions_per_period  # a whole period (the common case, kept cheap)
     whole = school_days(whole_first, whole_last)
     covered = school_days(first, last)
     return -(-sessions_per_period * covered // whole)
@@ -66,6 +72,21 @@ class Cadence:
     period: Period
     starts_on: date
     ends_on: date  # the last day it is in force (an end before its planned end included)
+
+
+class Counted(Protocol):
+    """What the arithmetic reads of a logged session (a `Logged`, or the state's session)."""
+
+    @property
+    def session_on(self) -> date: ...
+    @property
+    def delivered(self) -> int: ...
+    @property
+    def missed(self) -> int: ...
+    @property
+    def cause(self) -> MissedCause | None: ...
+    @property
+    def district_fault(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -92,23 +113,24 @@ class PeriodMinutes:
     sessions_logged: int = 0
 
 
-def period_minutes(cadence: Cadence, sessions: Iterable[Logged],
+def period_minutes(cadence: Cadence, sessions: Iterable[Counted],
                    window: tuple[date, date] | None = None) -> list[PeriodMinutes]:
     """Each period of the schedule (within `window`, if given) with its required, delivered
     and missed minutes. A session outside the schedule's dates counts nowhere."""
     first, last = cadence.starts_on, cadence.ends_on
     if window is not None:
         first, last = max(first, window[0]), min(last, window[1])
-    rows = [PeriodMinutes(a, b, n, n * cadence.minutes_per_session)
-            for a, b in periods(first, last, cadence.period)
-            for n in (required_sessions(cadence.sessions_per_period, a, b, cadence.period),)]
+    rows = []
+    for a, b in periods(first, last, cadence.period):
+        n = required_sessions(cadence.sessions_per_period, a, b, cadence.period)
+        rows.append(PeriodMinutes(a, b, n, n * cadence.minutes_per_session))
     if not rows:
         return rows
     starts = [row.starts_on for row in rows]
     for s in sessions:
         if not first <= s.session_on <= last:
             continue
-        row = rows[_index(starts, s.session_on)]
+        row = rows[bisect_right(starts, s.session_on) - 1]
         row.sessions_logged += 1
         row.minutes_delivered += s.delivered
         if s.missed:
@@ -118,17 +140,6 @@ def period_minutes(cadence: Cadence, sessions: Iterable[Logged],
             if s.district_fault:
                 row.minutes_owed += s.missed
     return rows
-
-
-def _index(starts: list[date], day: date) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:  # the last period starting on or before `day`
-        middle = (low + high + 1) // 2
-        if starts[middle] <= day:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def sessions_in_period(cadence: Cadence, day: date) -> tuple[date, date, int]:

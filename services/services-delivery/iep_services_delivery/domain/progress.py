@@ -199,8 +199,8 @@ def services_over(state: Delivery, first: date, last: date) -> tuple[ServiceComp
     lines = []
     for schedule in state.schedules.values():
         rows = period_minutes(schedule.cadence,
-                              (s.logged() for s in state.sessions_of(schedule.schedule_id)
-                               .values()), window=(first, last))
+                              state.sessions_of(schedule.schedule_id).values(),
+                              window=(first, last))
         if not rows:
             continue
         lines.append(ServiceCompliance(

@@ -156,7 +156,7 @@ def close_period(command: ClosePeriod, state: Delivery) -> list[Event]:
     if last < first:
         return []  # the schedule ended before this period
     rows = period_minutes(schedule.cadence,
-                          (x.logged() for x in state.sessions_of(command.schedule_id).values()),
+                          state.sessions_of(command.schedule_id).values(),
                           window=(first, last))
     if not rows or rows[0].minutes_required == 0:
         return []

@@ -32,7 +32,7 @@ from iep_services_delivery.domain.events import (
     SessionDelivered,
     SessionMissed,
 )
-from iep_services_delivery.domain.minutes import Cadence, Logged
+from iep_services_delivery.domain.minutes import Cadence
 from iep_services_delivery.domain.values import EndReason, MissedCause, SessionOutcome
 
 NO_SUCH_STUDENT = "No services are recorded for this student."
@@ -77,14 +77,17 @@ class Session:
     corrections: int = 0
 
     @property
+    def delivered(self) -> int:
+        return self.minutes if self.outcome is SessionOutcome.DELIVERED else 0
+
+    @property
+    def missed(self) -> int:
+        return 0 if self.outcome is SessionOutcome.DELIVERED else self.minutes
+
+    @property
     def owed(self) -> int:
         return self.minutes if self.outcome is SessionOutcome.MISSED and self.district_fault \
             else 0
-
-    def logged(self) -> Logged:
-        delivered = self.outcome is SessionOutcome.DELIVERED
-        return Logged(self.session_on, self.minutes if delivered else 0,
-                      0 if delivered else self.minutes, self.cause, self.district_fault)
 
 
 @dataclass

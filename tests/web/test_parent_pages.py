@@ -16,7 +16,7 @@ async def test_parent_signs_consent_and_sees_the_evaluation_open_with_its_due_da
     await page.get_by_role("link", name="Maria Lopez").click()
     await expect(page.get_by_role("heading", name="Consent to the evaluation")).to_be_visible()
 
-    await page.get_by_role("button", name="Sign", exact=True).click()  # the signature box not ticked
+    await page.get_by_role("button", name="Sign", exact=True).click()  # box not ticked
     await expect(page.get_by_text("Tick the box to sign").first).to_be_visible()
 
     await page.get_by_label("I sign this decision electronically").check()

@@ -92,20 +92,22 @@ class Site:
         assert response.json()["caught_up"], response.text
 
     async def evaluation_of(self, student_id: str) -> str:
-        """The evaluation the evaluation worker opens on consent (waits for it)."""
+        """The evaluation the evaluation worker opens on consent (waits for the views to
+        show it)."""
         from iep_kernel.testing.waiting import eventually
 
-        async def opened() -> str | None:
+        found: dict[str, str] = {}
+
+        async def opened() -> bool:
             response = await self.system.client.get(
                 "/api/views/caseload", headers=self.staff("administrator", ()))
             for line in response.json()["students"]:
                 if line["student_id"] == student_id and line["evaluation_id"]:
-                    return str(line["evaluation_id"])
-            return None
+                    found["id"] = str(line["evaluation_id"])
+            return "id" in found
 
-        found = await eventually(opened, timeout=30)
-        assert found
-        return found
+        await eventually(opened, what="the evaluation opened")
+        return found["id"]
 
 
 def _today() -> str:

@@ -40,7 +40,7 @@ else:
 permit = Permissions(NAME)
 Runtime = Annotated[ServiceRuntime, Depends(runtime_of(NAME))]
 StudentId = Annotated[str, Path(min_length=1, max_length=100)]
-ReportFile = Annotated[str, Path(min_length=1, max_length=140, pattern=r"^\S+$")]
+ReportId = Annotated[str, Path(min_length=1, max_length=140, pattern=r"^\S+$")]
 READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "administrator",
            "auditor")
 PROVIDERS = ("provider", "teacher")  # who deliver services and log them
@@ -123,19 +123,16 @@ async def read_services(student_id: StudentId, runtime: Runtime, who: Reader,
     return handling.view(runtime, state, student_id)
 
 
-@router.get("/progress-reports/{report_file}", response_class=Response,
+@router.get("/progress-reports/{report_id}.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}},
                              "description": "The progress report as a PDF"}})
 async def report_pdf(
-        report_file: ReportFile, runtime: Runtime, who: Reader, access: AccessLog,
+        report_id: ReportId, runtime: Runtime, who: Reader, access: AccessLog,
         language: Annotated[str | None, Query(
             pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$",
             description="en or es; a parent gets their own language by default, staff "
                         "English")] = None) -> Response:
-    """An issued progress report as a PDF (`{report_id}.pdf`), in the guardian's language."""
-    if not report_file.endswith(".pdf"):
-        raise NotFound("Progress reports are served as `{report_id}.pdf`.")
-    report_id = report_file.removesuffix(".pdf")
+    """An issued progress report as a PDF, in the guardian's language."""
     access.require_purpose(who)
     student_id = await queries.student_of_report(runtime.pool, report_id)
     if student_id is None:

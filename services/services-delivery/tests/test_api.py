@@ -241,3 +241,36 @@ async def test_the_day_is_the_service_clocks(desk):
     desk.set_today(date(2026, 5, 19))
     schedule_id = await desk.schedule_id()
     assert (await desk.log(schedule_id, "2026-05-20")).status_code == 409
+
+
+# -- progress reports --------------------------------------------------------------------
+
+async def test_a_report_pdf_is_served_in_the_readers_language_once_issued(system, runtime,
+                                                                          desk):
+    from iep_kernel.timers import TimerLoop
+    from iep_services_delivery.app.timers import fire_of
+
+    desk.set_today(date(2026, 8, 12))
+    await TimerLoop(runtime, fire_of(runtime)).tick(datetime(2026, 8, 12, 12, tzinfo=UTC))
+    (report,) = (await desk.read()).json()["reports"]
+    pdf_path = f"/api/services-delivery/progress-reports/{report['report_id']}.pdf"
+    not_yet = await desk.client.get(pdf_path, headers=desk.staff())
+    assert not_yet.status_code == 404
+    issued = await desk.post("/progress-reports", {"report_id": report["report_id"]},
+                             desk.staff("case_manager"))
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["reports"][0]["pdf"] == pdf_path
+    again = await desk.post("/progress-reports", {"report_id": report["report_id"]},
+                            desk.staff("case_manager"))
+    assert again.status_code == 409
+    father = await desk.client.get(pdf_path, headers=desk.parent(LUIS))
+    assert father.status_code == 200 and b"Progress report on annual goals" in father.content
+    mother = await desk.client.get(pdf_path, headers=desk.parent(MARIA))
+    assert b"Informe de progreso" in mother.content
+    staff = await desk.client.get(pdf_path, params={"language": "es"}, headers=desk.staff())
+    assert b"Informe de progreso" in staff.content
+    unknown = await desk.client.get("/api/services-delivery/progress-reports/nope.pdf",
+                                    headers=desk.staff())
+    assert unknown.status_code == 404
+    elsewhere = await desk.client.get(pdf_path, headers=desk.staff("teacher", ("sch-9",)))
+    assert elsewhere.status_code == 404

@@ -110,6 +110,38 @@ class Site:
         return found["id"]
 
 
+    async def found_eligible(self, student_id: str) -> None:
+        """Two assessments and an eligible determination, then the planning case opened."""
+        from iep_kernel.testing.waiting import eventually
+
+        evaluation = await self.evaluation_of(student_id)
+        path = f"/api/evaluation/evaluations/{evaluation}"
+        for area, name, role in (("reading", "Mei Chen", "psychologist"),
+                                 ("speech", "Dia Patel", "speech_therapist")):
+            response = await self.system.client.post(f"{path}/assessments", json={
+                "area": area, "evaluator": {"name": name, "role": role},
+                "instrument": "Standard battery", "completed_on": _today(),
+                "summary": "Below grade level"}, headers=self.staff())
+            assert response.status_code == 201, response.text
+        response = await self.system.client.post(f"{path}/eligibility", json={
+            "eligible": True, "categories": ["specific_learning_disability"],
+            "adverse_effect": True, "needs_special_education": True,
+            "team": [{"name": "Grace Miller", "role": "parent"},
+                     {"name": "Ana Ruiz", "role": "district_representative"}],
+            "parent_participated": True, "determined_on": _today(),
+            "rationale": "Reading far below grade level"}, headers=self.staff())
+        assert response.status_code == 201, response.text
+
+        async def case_opened() -> bool:
+            cases = await self.system.client.get(
+                "/api/planning/cases", params={"student_id": student_id},
+                headers=self.staff())
+            return cases.status_code == 200 and bool(cases.json())
+
+        await eventually(case_opened, what="the planning case opened")
+        await self.seen_by_views(response.json()["position"], "evaluation")
+
+
 def _today() -> str:
     from datetime import UTC, datetime
 

@@ -7,19 +7,24 @@ and the kernel's `rebuild` (`iep rebuild -s views`) replays the topics through i
 """
 
 import asyncio
+import json
 import time
 from functools import cached_property
 
 import asyncpg
 from iep_kernel.config import topic_for
-from iep_kernel.events import PublishedEvent
+from iep_kernel.events import DESTROYED, PublishedEvent
 from iep_kernel.projection import Projection, RebuildReport, replay_documents
 from iep_kernel.vault import KeyVault, open_documents
 
 from iep_views.app import tables
-from iep_views.app.folding import apply_events
+from iep_views.app.folding import Folded, apply_events, fold, write
+from iep_views.domain.case import Case
 from iep_views.domain.events import SOURCES, TABLE
 from iep_views.domain.rules import ViewRules
+
+DESTROYED_JSON = json.dumps(DESTROYED).encode()
+FOLD_CHUNK = 500  # events folded between turns of the writing and fetching stages
 
 
 class CaseProjection(Projection):
@@ -44,41 +49,55 @@ CASES = CaseProjection()
 
 async def rebuild_cases(pool: asyncpg.Pool, bootstrap: str, topic_prefix: str = "",
                         vault: KeyVault | None = None, projection: CaseProjection = CASES,
-                        batch: int = 4000) -> RebuildReport:
+                        batch: int = 2000) -> RebuildReport:
     """Drop the views' tables and replay the topics into new ones, in one transaction
-    (readers keep the old model until it commits), `batch` events at a time.
+    (readers keep the old model until it commits).
 
-    Reading is pipelined with writing: while one batch is applied (and the database works
-    on its rows), the next is fetched, opened and parsed.
+    Three stages run side by side: fetching, opening and parsing the next events; folding
+    them over every case, kept in memory; and writing their timeline rows while the next
+    are folded. Each case is saved once, at the end.
     """
     started = time.perf_counter()
     topics = [topic_for(source, topic_prefix) for source in projection.sources]
     read = applied = 0
     seen: set[object] = set()
-    ready: asyncio.Queue[list[PublishedEvent] | None] = asyncio.Queue(maxsize=2)
+    cases: dict[str, Case] = {}
+    guardians: set[str] = set()
+    destroyed: set[object] = set()  # events whose documents hold a destroyed value
+    ready: asyncio.Queue[list[PublishedEvent] | None] = asyncio.Queue(maxsize=4)
+    folded: asyncio.Queue[Folded | None] = asyncio.Queue(maxsize=4)
 
     async def fetch() -> None:
         nonlocal read
-        pending: list[PublishedEvent] = []
         async for documents in replay_documents(bootstrap, topics, batch=batch):
+            events = []
             for document in await open_documents(vault, documents):
                 event = PublishedEvent.from_json(document)
                 read += 1
                 if event.event_id in seen or not projection.wants(event.event_type):
                     continue  # the topic may hold a republished duplicate
                 seen.add(event.event_id)
-                pending.append(event)
-            if len(pending) >= batch:
-                await ready.put(pending)
-                pending = []
-            await asyncio.sleep(0)  # let the applying side hear from the database
-        await ready.put(pending)
+                events.append(event)
+                if DESTROYED_JSON in document:
+                    destroyed.add(event.event_id)
+            await ready.put(events)
+            await asyncio.sleep(0)  # let the other stages run
         await ready.put(None)
 
-    async def apply(conn: asyncpg.Connection) -> None:
+    async def fold_all() -> None:
         nonlocal applied
         while (events := await ready.get()) is not None:
-            applied += await apply_events(conn, events, projection.rules)
+            for first in range(0, len(events), FOLD_CHUNK):
+                done = fold(cases, events[first:first + FOLD_CHUNK], destroyed)
+                guardians.update(done.guardians)
+                applied += len(done.rows)
+                await folded.put(done)
+                await asyncio.sleep(0)
+        await folded.put(None)
+
+    async def write_all(conn: asyncpg.Connection) -> None:
+        while (done := await folded.get()) is not None:
+            await write(conn, done, projection.rules, cases=False)
 
     async with pool.acquire() as conn, conn.transaction():
         for table in projection.tables:
@@ -88,7 +107,10 @@ async def rebuild_cases(pool: asyncpg.Pool, bootstrap: str, topic_prefix: str = 
                            projection.consumer_name)
         async with asyncio.TaskGroup() as group:
             group.create_task(fetch())
-            group.create_task(apply(conn))
+            group.create_task(fold_all())
+            group.create_task(write_all(conn))
+        await tables.save_cases(conn, list(cases.values()), projection.rules)
+        await tables.save_guardians(conn, [cases[s] for s in sorted(guardians)])
         await conn.copy_records_to_table(
             "applied_events", records=[(projection.consumer_name, e) for e in seen],
             columns=["consumer", "event_id"])

@@ -66,14 +66,18 @@ class EventTable:
     def event_types(self) -> frozenset[str]:
         return frozenset(event_type for _, event_type in self._functions)
 
-    def apply(self, case: Case, seen: Seen) -> Step | None:
-        """The step for this event, or None when the table has no function for it."""
+    def apply(self, case: Case, seen: Seen, may_hold_destroyed: bool = True) -> Step | None:
+        """The step for this event, or None when the table has no function for it.
+
+        `may_hold_destroyed=False` is the caller's word that no value of the event reads
+        DESTROYED (a replay knows it from the document), which spares a walk of the entry."""
         fn = self._functions.get((seen.source, seen.event_type))
         if fn is None:
             return None
         step = fn(case, seen)
         personal = step.entry.personal
-        if personal is not None and (not personal or _has_destroyed(personal)):
+        if personal is not None and (not personal or (may_hold_destroyed
+                                                      and _has_destroyed(personal))):
             # Keys destroyed: keep nothing personal, exactly as the purge leaves it.
             step = Step(step.case, replace(step.entry, personal=None), step.forget_personal)
         return step

@@ -10,7 +10,7 @@ appears. They are found through the `iep.services` entry points, never imported.
 import asyncio
 import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -22,6 +22,7 @@ from iep_kernel.runtime import Workers, close_runtimes, migrate_services, open_r
 from iep_kernel.service import discover_services
 from iep_kernel.testing.infra import Broker, start_postgres
 
+from iep_views.seed.demo import STUDENTS, Demo
 from iep_views.seed.drive import Seeder, Tally, midday
 from iep_views.seed.plan import district
 
@@ -79,7 +80,43 @@ async def seed_in_process(settings: Settings, dsn: str, bootstrap: str, students
         await close_runtimes(runtimes)
 
 
+DEMO_SERVICES = ["referral", "evaluation", "planning"]
+
+
+def _tokens(settings: Settings) -> Any:
+    issuer = DevIssuer(dev_key_file(settings))
+    return lambda sub, role, schools: issuer.token(settings, sub, role, schools)
+
+
+async def demo_over_http(url: str, settings: Settings) -> int:
+    """The demo district on a running system (`make up` calls this when its store is
+    empty)."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        return await Demo(client, _tokens(settings), SystemClock().today()).run()
+
+
+async def demo_in_process(settings: Settings, dsn: str, bootstrap: str) -> int:
+    specs = [s for s in discover_services() if s.name in DEMO_SERVICES]
+    await migrate_services(dsn, specs, settings.schema_prefix, settings.keys_database_url)
+    runtimes = await open_runtimes(specs, settings, dsn, bootstrap)
+    stop = asyncio.Event()
+    workers = asyncio.create_task(Workers(runtimes, "iep-seed-demo").run(stop))
+    try:
+        transport = httpx.ASGITransport(app=create_app(runtimes))
+        async with httpx.AsyncClient(transport=transport, base_url="http://seed") as client:
+            count = await Demo(client, _tokens(settings), SystemClock().today()).run()
+        await _drained(runtimes)
+        return count
+    finally:
+        stop.set()
+        await workers
+        await close_runtimes(runtimes)
+
+
 def seed(
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="The small demo district of the web app's demo people instead")
+    ] = False,
     students: Annotated[int, typer.Option("--students", min=1, help="How many students")] = 100,
     schools: Annotated[int, typer.Option(min=1, help="Over how many schools")] = 5,
     days: Annotated[int, typer.Option(min=0, help="The stories span this many days before "
@@ -93,6 +130,9 @@ def seed(
     settings = Settings()
     if settings.environment == "production":
         raise typer.BadParameter("synthetic students do not belong in production")
+    if demo:
+        _seed_demo(settings, url)
+        return
     if url:
         tally = asyncio.run(seed_over_http(url, settings, students, schools, first))
     else:
@@ -114,3 +154,25 @@ def seed(
                 broker.stop()
     typer.echo(json.dumps({"students": students, "schools": schools,
                            "commands": tally.commands, "by_kind": dict(tally.by_kind)}))
+
+
+def _seed_demo(settings: Settings, url: str | None) -> None:
+    if url:
+        count = asyncio.run(demo_over_http(url, settings))
+    else:
+        settings = settings.model_copy(update={
+            "auth_dev_issuer": True, "consumer_engine": "aiokafka",
+            "relay_poll_seconds": 0.1, "timer_poll_seconds": 0.2})
+        broker = None
+        dsn = settings.database_url or start_postgres(settings.data_dir.resolve() / "pg")
+        bootstrap = settings.kafka_bootstrap
+        if not bootstrap:
+            broker = Broker()
+            broker.start()
+            bootstrap = broker.bootstrap
+        try:
+            count = asyncio.run(demo_in_process(settings, dsn, bootstrap))
+        finally:
+            if broker is not None:
+                broker.stop()
+    typer.echo(json.dumps({"demo": True, "students": len(STUDENTS), "commands": count}))

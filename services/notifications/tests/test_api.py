@@ -4,8 +4,18 @@ another family's. Every read is recorded (FERPA)."""
 
 from __future__ import annotations
 
-from notices_people import LUIS, MARIA, OTHER, OTHER_STUDENT, STUDENT, deliver, published, \
-    referral_made, other_family, tick
+from notices_people import (
+    LUIS,
+    MARIA,
+    OTHER,
+    OTHER_STUDENT,
+    STUDENT,
+    deliver,
+    other_family,
+    published,
+    referral_made,
+    tick,
+)
 
 LIST = "/api/notifications/notifications"
 WHY = {"X-Access-Purpose": "proving notice was given"}

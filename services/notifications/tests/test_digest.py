@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from notices_people import MARIA, STUDENT, deliver, guardian, notices, published, \
-    queued, referral_made, tick
+from notices_people import (
+    MARIA,
+    STUDENT,
+    deliver,
+    guardian,
+    notices,
+    published,
+    queued,
+    referral_made,
+    tick,
+)
 
 
 async def test_the_digest_gathers_the_days_reminders_and_notices_to_mail(

@@ -87,11 +87,12 @@ def _term(catalog: gettext.NullTranslations) -> Any:
 
 
 @cache
-def environment(language: str) -> jinja2.Environment:
-    """A template environment speaking one language."""
+def environment(language: str, html: bool = False) -> jinja2.Environment:
+    """A template environment speaking one language; the HTML one escapes every value
+    (the macros' too), the plain-text one none."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), extensions=["jinja2.ext.i18n"],
-        autoescape=jinja2.select_autoescape(default=False), undefined=jinja2.Undefined,
+        autoescape=html, undefined=jinja2.Undefined,
         trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["day"] = _day(language)
@@ -110,9 +111,9 @@ def template_names() -> list[str]:
 
 def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """The subject, plain text and HTML of one message kind in one language."""
-    template = environment(language).get_template(f"{kind}.j2")
     parts = []
     for block in ("subject", "text", "html"):
+        template = environment(language, block == "html").get_template(f"{kind}.j2")
         ctx = template.new_context(context)
         rendered = "".join(template.blocks[block](ctx))
         parts.append(rendered)

@@ -274,3 +274,36 @@ async def test_a_report_pdf_is_served_in_the_readers_language_once_issued(system
     assert unknown.status_code == 404
     elsewhere = await desk.client.get(pdf_path, headers=desk.staff("teacher", ("sch-9",)))
     assert elsewhere.status_code == 404
+
+
+async def test_a_correction_that_changes_nothing_is_409(desk):
+    schedule_id = await desk.schedule_id()
+    await desk.log(schedule_id, "2026-05-18")
+    same = await desk.log(schedule_id, "2026-05-18", correction_reason="checking")
+    assert same.status_code == 409
+    assert same.json()["detail"] == "The correction is the same as the session already logged."
+
+
+async def test_compensatory_minutes_in_the_future_are_409(desk):
+    refused = await desk.post("/compensatory-sessions", {
+        "schedule_id": await desk.schedule_id(), "delivered_on": "2026-06-05", "minutes": 5})
+    assert refused.status_code == 409
+    assert "have not been delivered yet" in refused.json()["detail"]
+
+
+async def test_an_observation_dated_before_the_plan_is_409(desk):
+    refused = await desk.post("/observations", {"goal_id": "g1", "observed_on": "2026-04-01",
+                                                "value": 3})
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "An observation is dated between the plan's start (May 12, 2026) and today "
+        "(June 1, 2026); April 1, 2026 is not.")
+
+
+async def test_progress_before_a_plan_is_in_effect_is_409(system, runtime):
+    await deliver(runtime, planning_opened(), plan_written())
+    desk = Desk(system)
+    refused = await desk.post("/observations", {"goal_id": "g1", "observed_on": "2026-05-28",
+                                                "value": 3})
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("No plan is in effect for this student")

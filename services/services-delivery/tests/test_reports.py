@@ -45,6 +45,7 @@ def test_the_report_is_a_pdf_naming_every_goal() -> None:
 def test_the_report_is_in_the_guardians_language() -> None:
     spanish = render_progress_report(REPORT, "es")
     assert b"Informe de progreso" in spanish
+    assert b"Estudiante: S-1" in spanish
     assert b"marzo de 2026" in spanish  # dates written the Spanish way
     assert b"Progress report on annual goals" not in spanish
     english = render_progress_report(REPORT, "en")

@@ -45,6 +45,8 @@ def _story(report: ReportRead, speaker: Speaker) -> list[Flowable]:
     say = speaker.say
     story: list[Flowable] = [
         Paragraph(escape(say("Progress report on annual goals")), styles["Title"]),
+        Paragraph(escape(say("Student: %(student)s", student=report.student_id)),
+                  styles["Normal"]),
         Paragraph(escape(say("Reporting period: %(start)s to %(end)s",
                              start=speaker.day(report.period_starts_on),
                              end=speaker.day(report.period_ends_on))), styles["Normal"]),

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+
+import httpx
 
 from iep_kernel.config import Settings
 from iep_kernel.process import serve
-from iep_kernel.runtime import Workers, close_runtimes, migrate_services, open_runtimes
+from iep_kernel.runtime import (
+    ServiceRuntime,
+    Workers,
+    close_runtimes,
+    migrate_services,
+    open_runtimes,
+)
 from iep_kernel.service import discover_services
 from iep_kernel.testing.infra import Broker, start_postgres
 
@@ -64,8 +73,48 @@ async def _main(settings: Settings, dsn: str, bootstrap: str) -> None:
     print("A token for trying the API:  .venv/bin/iep token --sub cm-1 --role case_manager "
           "--school sch-1", flush=True)
     print("Stop with Ctrl-C; data is kept in " + str(settings.data_dir), flush=True)
+    seeding = None
+    if await _store_is_empty(runtimes):
+        seeding = asyncio.create_task(_seed_demo(settings))
     try:
         await serve(settings, runtimes, Workers(runtimes, "iep-embedded"),
                     extra_app=mount_apps)
     finally:
+        if seeding is not None:
+            seeding.cancel()
         await close_runtimes(runtimes)
+
+
+async def _store_is_empty(runtimes: list[ServiceRuntime]) -> bool:
+    for runtime in runtimes:
+        if runtime.spec.publishes and await runtime.store.head_position() > 0:
+            return False
+    return True
+
+
+async def _seed_demo(settings: Settings) -> None:
+    """A fresh machine shows a living district: once the server answers, the demo seed
+    (`iep seed --demo`, when installed) drives the real commands against it."""
+    from importlib.metadata import entry_points
+
+    if not list(entry_points(group="iep.commands", name="seed")):
+        return
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    url = f"http://{host}:{settings.http_port}"
+    async with httpx.AsyncClient(base_url=url, timeout=2) as client:
+        for _ in range(300):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    print("An empty store: seeding the demo district (iep seed --demo)...", flush=True)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from iep_kernel.cli import main; main()", "seed", "--demo",
+        "--url", url, stdout=asyncio.subprocess.PIPE)
+    out, _ = await process.communicate()
+    if process.returncode == 0:
+        print(f"Demo district ready: {out.decode().strip()}. Sign in at {url}/", flush=True)
+    else:
+        log.warning("the demo seed failed", extra={"exit_code": process.returncode})

@@ -6,7 +6,7 @@ event types)`) and list it below. Nothing else changes.
 """
 
 from iep_audit.domain.fold import FoldTable
-from iep_audit.domain.stages import delivery, evaluation, planning, records, referral
+from iep_audit.domain.stages import delivery, evaluation, notices, planning, records, referral
 
 CASE = FoldTable.merged(
     records.table,
@@ -14,4 +14,5 @@ CASE = FoldTable.merged(
     evaluation.table,
     planning.table,
     delivery.table,
+    notices.table,
 )

@@ -4,7 +4,6 @@ messages of the templates and modules into `locale/web.pot` and merges them into
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,9 +20,9 @@ def update() -> None:
         "--no-location", "--omit-header", "-o", str(pot), str(root)])
     CommandLineInterface().run([
         "pybabel", "update", "-i", str(pot), "-d", str(HERE / "locale"), "-D", "web",
-        "--no-fuzzy-matching", "--omit-header", "--no-location"])
+        "--no-fuzzy-matching"])
 
 
 if __name__ == "__main__":
     update()
-    subprocess.run([sys.executable, "-c", "print('catalogs updated')"], check=True)
+    print("catalogs updated; translate the new entries of each web.po", file=sys.stderr)

@@ -189,3 +189,9 @@ async def sign_in(page: Any, site: Site, name: str) -> None:
 @pytest.fixture
 def signed_in() -> Any:
     return sign_in
+
+
+@pytest.fixture
+def port() -> int:
+    """A free TCP port on this machine."""
+    return free_port()

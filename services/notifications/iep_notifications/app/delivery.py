@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import asyncpg
-from iep_kernel.events import SYSTEM_ACTOR, Event, Metadata
+from iep_kernel.events import DESTROYED, SYSTEM_ACTOR, Event, Metadata
 from iep_kernel.runtime import ServiceRuntime
 from iep_kernel.store import ConcurrencyConflict
 from iep_kernel.timers import Timer
@@ -101,6 +101,13 @@ async def deliver(runtime: ServiceRuntime, conn: asyncpg.Connection, timer: Time
     assert isinstance(notice, NoticeQueued)
     version = len(history)
     now = runtime.clock.now()
+    if notice.address in (None, DESTROYED):
+        # 300.624: the records were destroyed at the parent's request; nothing to send to.
+        await _record(runtime, conn, notice, version, NoticeFailed(
+            student_id=notice.student_id, notice_id=notice_id, attempts=attempt - 1,
+            reason="no address: the student's records were destroyed", failed_at=now),
+            "failed", attempts=attempt - 1, failed_at=now)
+        return
     claimed_at = await _claim(runtime, notice_id, attempt, now)
     if claimed_at is not None:
         await _record(runtime, conn, notice, version, NoticeDeliveryUncertain(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html import escape
 
 import aiosmtplib
 
@@ -27,7 +28,10 @@ def mime_message(notice: NoticeQueued, attachments: list[Attachment], sender: st
     message["Date"] = format_datetime(notice.queued_at)
     message["X-IEP-Notice-Kind"] = notice.kind
     message.set_content(notice.body_text)
-    message.add_alternative(notice.body_html, subtype="html")
+    message.add_alternative(
+        f'<!doctype html>\n<html lang="{notice.language}"><head><meta charset="utf-8">'
+        f"<title>{escape(notice.subject)}</title></head>\n<body>\n{notice.body_html}\n"
+        "</body></html>\n", subtype="html")
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,

@@ -19,7 +19,8 @@ from iep_kernel.testing.system import System
 from iep_web.app import create_web
 from iep_web.settings import WebSettings
 
-SERVICES = ["referral", "evaluation", "planning", "views", "audit"]
+SERVICES = ["referral", "evaluation", "planning", "views", "audit", "services-delivery",
+            "notifications"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",

@@ -241,3 +241,30 @@ async def advance_dispute(request: Request, student_id: str) -> Response:
     return await _run(request, student_id, "advance", DISTRICT, build, "planning",
                       _notice_field)
 
+
+
+# -- services delivery -------------------------------------------------------------------
+
+@router.post("/students/{student_id}/sessions")
+async def log_session(request: Request, student_id: str) -> Response:
+    def build(form: FormData) -> tuple[str, dict[str, Any]]:
+        body: dict[str, Any] = {"schedule_id": text(form, "schedule_id"),
+                                "session_on": text(form, "session_on"),
+                                "outcome": text(form, "outcome"), "note": text(form, "note")}
+        if text(form, "minutes"):
+            body["minutes"] = text(form, "minutes")
+        if body["outcome"] == "missed":
+            body["cause"] = text(form, "cause")
+        return f"/api/services-delivery/students/{student_id}/sessions", body
+    return await _run(request, student_id, "session", ("provider", "teacher"), build,
+                      "services-delivery")
+
+
+@router.post("/students/{student_id}/progress-reports")
+async def issue_progress_report(request: Request, student_id: str) -> Response:
+    def build(form: FormData) -> tuple[str, dict[str, Any]]:
+        return (f"/api/services-delivery/students/{student_id}/progress-reports",
+                {"report_id": optional(form, "report_id")})
+    return await _run(request, student_id, "report",
+                      ("provider", "teacher", "case_manager", "administrator"), build,
+                      "services-delivery")

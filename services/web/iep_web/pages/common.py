@@ -55,6 +55,11 @@ def today_iso() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
+VIEW_SOURCES = ("referral", "evaluation")  # the services the views read
+
+
 def fresh(position: Any, source: str) -> dict[str, Any]:
     """Query parameters asking the views to show a command's result (read-your-writes)."""
-    return {"min_position": position, "source": source} if position else {}
+    if not position or source not in VIEW_SOURCES:
+        return {}
+    return {"min_position": position, "source": source}

@@ -15,7 +15,8 @@ from iep_web.render import page
 from iep_web.session import Viewer
 
 router = APIRouter(include_in_schema=False)
-RECORD_SERVICES = ("views", "referral", "evaluation", "planning", "services-delivery")
+RECORD_SERVICES = ("views", "referral", "evaluation", "planning", "services-delivery",
+                   "notifications")
 
 
 def _parent(request: Request) -> tuple[Viewer, Api]:
@@ -52,6 +53,16 @@ async def _case(api: Api, student_id: str) -> dict[str, Any] | None:
         raise
 
 
+async def _optional(api: Api, path: str, **params: Any) -> Any:
+    """A read from a service that may not hold this child yet (or not be installed)."""
+    try:
+        return await api.get(path, **params)
+    except Problem as problem:
+        if problem.status in (404, 405, 502):
+            return None
+        raise
+
+
 async def _accesses(api: Api, student_id: str) -> list[dict[str, Any]]:
     async def one(service: str) -> list[dict[str, Any]]:
         try:
@@ -73,12 +84,18 @@ async def _child_page(request: Request, student_id: str, problem: Problem | None
     found = await api.get(f"/api/views/my-children/{student_id}", **params)
     _adopt_language(request, found["children"])
     child = found["children"][0]
-    case, accesses = await asyncio.gather(_case(api, student_id), _accesses(api, student_id))
+    case, accesses, delivery, notices = await asyncio.gather(
+        _case(api, student_id), _accesses(api, student_id),
+        _optional(api, f"/api/services-delivery/students/{student_id}"),
+        _optional(api, "/api/notifications/notifications", student_id=student_id, limit=50))
     waiting_services = None
     if case and case["status"] == "awaiting_consent" and case["versions"]:
         waiting_services = case["versions"][-1]
     return page(request, "parent/child.html", status_code=status_code, child=child, case=case,
                 accesses=accesses[:50], waiting_services=waiting_services, problem=problem,
+                progress_reports=[r for r in (delivery or {}).get("reports", [])
+                                  if r.get("issued_on")],
+                notices=notices or [],
                 failed_form=form, today=today_iso(), done=request.query_params.get("done"))
 
 
@@ -150,3 +167,21 @@ def _must_confirm(request: Request) -> str:
 
     return speaker_of(request).gettext("Tick the box to sign: it is your electronic "
                                        "signature.")
+
+
+@router.get("/children/{student_id}/progress-reports/{report_id}.pdf")
+async def progress_report(request: Request, student_id: str, report_id: str) -> Response:
+    """The progress report PDF, fetched with the parent's token (a link to the API would
+    carry none)."""
+    _viewer, api = _parent(request)
+    found = await api.get_raw(f"/api/services-delivery/progress-reports/{report_id}.pdf")
+    return Response(found.content, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="progress-report-{report_id}.pdf"'})
+
+
+@router.get("/children/{student_id}/notices/{notice_id}.pdf")
+async def notice_letter(request: Request, student_id: str, notice_id: str) -> Response:
+    _viewer, api = _parent(request)
+    found = await api.get_raw(f"/api/notifications/notifications/{notice_id}/letter")
+    return Response(found.content, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="notice-{notice_id}.pdf"'})

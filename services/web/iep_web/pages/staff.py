@@ -63,7 +63,15 @@ async def student_page(request: Request, student_id: str, problem: Problem | Non
     file = await api.get(f"/api/views/students/{student_id}",
                          min_position=q.get("min_position"), source=q.get("source"))
     case = await planning_case(api, student_id)
+    delivery = None
+    if case is not None and case.get("versions"):
+        try:
+            delivery = await api.get(f"/api/services-delivery/students/{student_id}")
+        except Problem as problem:
+            if problem.status not in (404, 405):
+                raise
     return page(request, "staff/student.html", status_code=status_code, file=file, case=case,
+                delivery=delivery,
                 problem=problem, failed_form=form, values=values or {}, today=today_iso(),
                 done=q.get("done"))
 

@@ -31,6 +31,8 @@ class FolderSink:
 
 def start_sink(folder: Path, port: int) -> Controller | None:
     """Start the sink on localhost; None (and a warning) when the port is taken."""
+    # aiosmtpd logs every SMTP command at INFO, addresses included: no PII in our logs.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(FolderSink(folder), hostname="127.0.0.1", port=port)
     try:
         controller.start()

@@ -59,6 +59,8 @@ def _day(language: str) -> Any:
             parsed = date.fromisoformat(value) if isinstance(value, str) else value
         except ValueError:
             return str(value)  # a destroyed personal date reads "[destroyed]"
+        if not isinstance(parsed, date):
+            return str(value)  # not a date: shown as it came rather than no notice at all
         return format_date(parsed, format="long", locale=language)
     return day
 
@@ -71,8 +73,19 @@ def _clock(language: str) -> Any:
             parsed = time.fromisoformat(value) if isinstance(value, str) else value
         except ValueError:
             return str(value)
+        if not isinstance(parsed, time):
+            return str(value)
         return format_time(parsed, format="short", locale=language)
     return clock
+
+
+def _items(value: object) -> list[object]:
+    """A list to loop over, whatever came: nothing for a missing or empty field."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if not value or isinstance(value, jinja2.Undefined):
+        return []
+    return [value]
 
 
 def _words(value: object) -> str:
@@ -92,12 +105,13 @@ def environment(language: str, html: bool = False) -> jinja2.Environment:
     (the macros' too), the plain-text one none."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), extensions=["jinja2.ext.i18n"],
-        autoescape=html, undefined=jinja2.Undefined,
+        autoescape=html, undefined=jinja2.ChainableUndefined,
         trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["day"] = _day(language)
     env.filters["clock"] = _clock(language)
     env.filters["words"] = _words
+    env.filters["items"] = _items
     env.filters["term"] = _term(translations(language))
     parts = env.get_template("_parts.j2").module  # the shared macros, in this language
     env.globals.update(greeting=parts.greeting, child=parts.child,  # type: ignore[attr-defined]

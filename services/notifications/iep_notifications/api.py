@@ -155,9 +155,10 @@ async def record_mailing(notice_id: Id, body: MailingBody, runtime: Runtime, who
         return MailingView(notice_id=notice_id, status="mailed" if mailed else "to_mail",
                            mailed_on=mailed.mailed_on if mailed else None)
 
-    return await commands.execute(
+    response: JSONResponse = await commands.execute(
         notices(runtime), stream_of(notice_id),
         RecordMailing(notice_id, body.mailed_on, who.subject), who, render, project=project)
+    return response
 
 
 async def _is_guardian(runtime: ServiceRuntime, subject: str, student_id: str) -> bool:

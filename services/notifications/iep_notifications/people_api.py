@@ -61,10 +61,11 @@ async def choose_delivery(student_id: Id, guardian_id: Id, body: DeliveryBody,
                             channel=result.state.channel)
 
     behalf = guardian_id if who.role != "parent" else None
-    return await commands.execute(
+    response: JSONResponse = await commands.execute(
         preferences(runtime), f"delivery-{student_id}-{guardian_id}",
         SetDeliveryPreference(student_id, guardian_id, body.channel, _today(runtime)), who,
         render, project=project, on_behalf_of=behalf)
+    return response
 
 
 class StaffBody(BaseModel):
@@ -139,10 +140,11 @@ async def assign_case_manager(student_id: Id, body: CaseManagerBody, runtime: Ru
     def render(result) -> CaseManagerView:  # type: ignore[no-untyped-def]
         return CaseManagerView(student_id=student_id, staff_id=result.state.staff_id)
 
-    return await commands.execute(
+    response: JSONResponse = await commands.execute(
         case_managers(runtime), f"case-manager-{student_id}",
         AssignCaseManager(student_id, body.staff_id, _today(runtime)), who, render,
         project=project)
+    return response
 
 
 class SinkMessage(BaseModel):

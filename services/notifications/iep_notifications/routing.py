@@ -1,6 +1,6 @@
 """What every notifications route shares: who may act, and the dependencies."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path
 from iep_kernel.auth import Permissions
@@ -28,13 +28,13 @@ READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "admini
 OFFICE = ("case_manager", "administrator")  # print and mail paper notices, act for parents
 
 
-def notices(runtime: ServiceRuntime) -> CommandHandler:  # type: ignore[type-arg]
+def notices(runtime: ServiceRuntime) -> CommandHandler[Any, Any]:
     return CommandHandler(runtime.store, decider.notice)
 
 
-def preferences(runtime: ServiceRuntime) -> CommandHandler:  # type: ignore[type-arg]
+def preferences(runtime: ServiceRuntime) -> CommandHandler[Any, Any]:
     return CommandHandler(runtime.store, decider.preference)
 
 
-def case_managers(runtime: ServiceRuntime) -> CommandHandler:  # type: ignore[type-arg]
+def case_managers(runtime: ServiceRuntime) -> CommandHandler[Any, Any]:
     return CommandHandler(runtime.store, decider.case_manager)

@@ -39,7 +39,8 @@ PENDING = ("queued", "retrying")
 
 def sink_folder(runtime: ServiceRuntime) -> Path:
     configured = runtime.settings_of(NotificationsSettings).sink_dir
-    return configured or runtime.settings.data_dir / "outbox-sink"
+    folder: Path = configured or runtime.settings.data_dir / "outbox-sink"
+    return folder
 
 
 def mail_server(runtime: ServiceRuntime) -> tuple[str, int]:

@@ -80,8 +80,8 @@ def compose(draft: Draft, now: datetime, domain: str) -> NoticeQueued:
     return NoticeQueued(
         student_id=draft.student_id, notice_id=notice_id, kind=kind.name,
         legal_basis=kind.legal_basis, school_id=draft.school_id,
-        recipient_id=recipient.recipient_id, recipient_role=recipient.role,  # type: ignore[arg-type]
-        channel=channel_for(recipient.channel_preference, recipient.email),  # type: ignore[arg-type]
+        recipient_id=recipient.recipient_id, recipient_role=recipient.role,
+        channel=channel_for(recipient.channel_preference, recipient.email),
         address=recipient.email, requested_language=recipient.language, language=language,
         fallback=fallback, subject=subject, body_text=text, body_html=html,
         message_id=message_id_for(notice_id, domain),

@@ -19,7 +19,7 @@ from iep_views.app import freshness, queries
 from iep_views.app.parent import TIMELINE
 from iep_views.app.projection import CASES
 from iep_views.domain.case import Stage
-from iep_views.domain.rules import local_today
+from iep_views.domain.rules import bucket_specs, local_today
 from iep_views.responses import (
     CaseFile,
     Caseload,
@@ -120,12 +120,13 @@ async def compliance(
     school_id: SchoolId = None,
     limit: Annotated[int, Query(ge=0, le=1000, description="Students listed per list")] = 50,
 ) -> ComplianceDashboard:
-    """Evaluations overdue and due soon, consents unanswered: per school and in total."""
+    """Evaluations, meetings, annual reviews and reevaluations overdue and due soon,
+    consents unanswered, open disputes: per school and in total, each with its rule."""
     state = await fresh.settle(runtime)
     on, district = today(runtime), CASES.rules
     schools = schools_in_scope(who, school_id)
     counts, listed = await queries.compliance(runtime.pool, schools, on,
-                                              district.due_soon_days, limit)
+                                              bucket_specs(district), limit)
     shown = schools if schools is not None else sorted({s for s, _ in counts})
     return dashboard_of(shown, counts, listed, on, district,
                         "district" if schools is None else "schools", state)

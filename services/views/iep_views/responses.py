@@ -24,16 +24,20 @@ class Freshness(BaseModel):
 
 class NextDeadline(BaseModel):
     kind: str
-    due_on: date
+    due_on: date | None = Field(description="null only for an open dispute without a "
+                                            "deadline (mediation, a team meeting request)")
     rule: str = Field(description="The rule behind the deadline, with its regulation")
-    days_remaining: int = Field(description="Calendar days to the due date; negative once "
-                                            "it has passed")
+    days_remaining: int | None = Field(description="Calendar days to the due date; "
+                                                   "negative once it has passed")
     overdue: bool
 
 
 def deadline_of(row: asyncpg.Record | dict[str, Any], today: date) -> NextDeadline | None:
-    if row["deadline_on"] is None:
+    if row["deadline_kind"] is None:
         return None
+    if row["deadline_on"] is None:
+        return NextDeadline(kind=row["deadline_kind"], due_on=None, rule=row["deadline_rule"],
+                            days_remaining=None, overdue=False)
     return NextDeadline(kind=row["deadline_kind"], due_on=row["deadline_on"],
                         rule=row["deadline_rule"],
                         days_remaining=rules.days_remaining(today, row["deadline_on"]),
@@ -47,15 +51,21 @@ class StudentLine(BaseModel):
     school_id: str | None
     referral_id: str | None
     evaluation_id: str | None
+    case_id: str | None = Field(None, description="The planning case, once opened")
+    plan_id: str | None = Field(None, description="The plan written for the student")
     grade: str | None
     stage: str
+    stay_put: bool = Field(False, description="A due process complaint is pending: the "
+                                              "student stays in the current placement "
+                                              "(34 CFR 300.518)")
     next_deadline: NextDeadline | None
 
 
 def line_of(row: asyncpg.Record | dict[str, Any], today: date) -> StudentLine:
     return StudentLine(student_id=row["student_id"], school_id=row["school_id"],
                        referral_id=row["referral_id"], evaluation_id=row["evaluation_id"],
-                       grade=row["grade"], stage=row["stage"],
+                       case_id=row["case_id"], plan_id=row["plan_id"],
+                       grade=row["grade"], stage=row["stage"], stay_put=row["stay_put"],
                        next_deadline=deadline_of(row, today))
 
 
@@ -76,18 +86,35 @@ class SchoolCompliance(BaseModel):
     evaluations_overdue: ComplianceList
     evaluations_due_soon: ComplianceList
     consents_unanswered: ComplianceList
+    meetings_overdue: ComplianceList
+    meetings_due_soon: ComplianceList
+    reviews_overdue: ComplianceList
+    reviews_due_soon: ComplianceList
+    reevaluations_overdue: ComplianceList
+    reevaluations_due_soon: ComplianceList
+    disputes_open: ComplianceList = Field(description="Each open dispute with its nearest "
+                                                      "deadline")
 
 
 class ComplianceTotals(BaseModel):
     evaluations_overdue: int
     evaluations_due_soon: int
     consents_unanswered: int
+    meetings_overdue: int
+    meetings_due_soon: int
+    reviews_overdue: int
+    reviews_due_soon: int
+    reevaluations_overdue: int
+    reevaluations_due_soon: int
+    disputes_open: int
 
 
 class ComplianceDashboard(Freshness):
     today: date
     scope: str = Field(description="district, or the caller's schools")
-    due_soon_days: int
+    due_soon_days: int = Field(description="The window of evaluations and meetings due soon")
+    review_due_soon_days: int
+    reevaluation_due_soon_days: int
     consent_follow_up_days: int
     totals: ComplianceTotals
     schools: list[SchoolCompliance]
@@ -108,6 +135,8 @@ def dashboard_of(schools: list[str], counts: dict[tuple[str, str], int],
                                  for bucket in Bucket.ALL})
     return ComplianceDashboard(
         today=today, scope=scope, due_soon_days=district.due_soon_days,
+        review_due_soon_days=district.review_due_soon_days,
+        reevaluation_due_soon_days=district.reevaluation_due_soon_days,
         consent_follow_up_days=district.consent_follow_up_days, totals=totals,
         schools=sections, **freshness.model_dump())
 
@@ -132,6 +161,9 @@ class CaseFile(Freshness):
     guardians: list[dict[str, str]]
     referral: dict[str, Any] | None
     evaluation: dict[str, Any] | None
+    planning: dict[str, Any] | None = Field(
+        None, description="The planning case: meetings, plan, consent, review, "
+                          "reevaluation and disputes with their deadlines")
     records_destroyed_on: date | None
     timeline: list[CaseEntry] = Field(description="Everything known, newest first")
 
@@ -143,7 +175,7 @@ def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date
         student=line_of(row, today),
         student_name=referral["student_name"] if referral else None,
         guardians=list(referral["guardians"]) if referral else [],
-        referral=referral, evaluation=row["evaluation"],
+        referral=referral, evaluation=row["evaluation"], planning=row["planning"],
         records_destroyed_on=row["records_destroyed_on"],
         timeline=[CaseEntry(on=e["happened_on"], **{k: e[k] for k in (
             "kind", "source", "event_type", "position", "recorded_at", "actor_role",
@@ -154,6 +186,10 @@ def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date
 class ParentAction(BaseModel):
     action: str
     referral_id: str | None = None
+    case_id: str | None = Field(None, description="The planning case to act on")
+    plan_id: str | None = None
+    version: int | None = None
+    meeting_id: str | None = None
     text: str
 
 

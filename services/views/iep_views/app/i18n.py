@@ -8,11 +8,11 @@ falls back to English.
 
 import gettext
 import io
-from datetime import date
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -65,3 +65,7 @@ class Speaker:
     def day(self, day: date) -> str:
         """A date as people write it: "March 3, 2026", "3 de marzo de 2026"."""
         return format_date(day, format="long", locale=self.language)
+
+    def time(self, moment: time) -> str:
+        """A time of day as people write it: "3:30 PM", "15:30"."""
+        return format_time(moment, format="short", locale=self.language)

@@ -6,18 +6,19 @@ names them.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import asyncpg
 
 from iep_views.app import tables
 from iep_views.domain.case import Case
-from iep_views.domain.rules import Bucket, Kind
+from iep_views.domain.rules import BucketSpec
 
 _ROW = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
         "referral->>'referral_id' AS referral_id, referral->>'grade' AS grade, "
-        "evaluation->>'evaluation_id' AS evaluation_id")
+        "evaluation->>'evaluation_id' AS evaluation_id, planning->>'case_id' AS case_id, "
+        "planning->>'plan_id' AS plan_id, stay_put")
 
 
 @dataclass(frozen=True)
@@ -44,40 +45,52 @@ async def caseload(pool: asyncpg.Pool, filters: CaseloadFilters, today: date
     return (rows[0]["total"] if rows else 0), rows
 
 
-# Which students fall in each bucket: $1 today, $2 the last day counted as "due soon".
-_BUCKET = (
-    f"CASE WHEN deadline_kind = '{Kind.EVALUATION_DUE}' AND deadline_on < $1 "
-    f"THEN '{Bucket.EVALUATIONS_OVERDUE}' "
-    f"WHEN deadline_kind = '{Kind.EVALUATION_DUE}' AND deadline_on >= $1 "
-    f"THEN '{Bucket.EVALUATIONS_DUE_SOON}' "
-    f"WHEN deadline_kind = '{Kind.CONSENT_FOLLOW_UP}' AND deadline_on < $1 "
-    f"THEN '{Bucket.CONSENTS_UNANSWERED}' END")
-_IN_SCOPE = (
-    f"deadline_kind IN ('{Kind.EVALUATION_DUE}', '{Kind.CONSENT_FOLLOW_UP}') "
-    "AND deadline_on <= $2 AND ($3::text[] IS NULL OR school_id = ANY($3::text[]))")
+def _bucket_sql(specs: tuple[BucketSpec, ...]) -> str:
+    """Which list a deadline row falls in: $1 today. Windows and kinds are the district's
+    settings and this module's constants (integers and identifiers), never a request's."""
+    cases = []
+    for spec in specs:
+        kinds = ", ".join(f"'{k}'" for k in spec.kinds)
+        if spec.every:
+            when = "true"
+        elif spec.window is None:
+            when = "d.due_on < $1::date"
+        else:
+            when = f"d.due_on >= $1::date AND d.due_on <= $1::date + {int(spec.window)}"
+        cases.append(f"WHEN d.kind IN ({kinds}) AND {when} THEN '{spec.bucket}'")
+    return f"CASE {' '.join(cases)} END"
 
 
 async def compliance(pool: asyncpg.Pool, schools: list[str] | None, today: date,
-                     due_soon_days: int, limit: int
+                     specs: tuple[BucketSpec, ...], limit: int
                      ) -> tuple[dict[tuple[str, str], int], list[dict[str, Any]]]:
-    """Counts by (school, bucket), and up to `limit` students of each, most urgent first."""
-    last = today + timedelta(due_soon_days)
+    """Counts by (school, list), and up to `limit` students of each, most urgent first
+    (undated open disputes last). A row names the deadline that put it in the list."""
+    bucketed = (
+        f"SELECT d.student_id, d.school_id, d.kind, d.due_on, d.rule, d.about, "
+        f"{_bucket_sql(specs)} AS bucket FROM case_deadlines d "
+        "WHERE ($2::text[] IS NULL OR d.school_id = ANY($2::text[]))")
     counts = await pool.fetch(
-        f"SELECT school_id, {_BUCKET} AS bucket, count(*) AS n FROM case_students "
-        f"WHERE {_IN_SCOPE} GROUP BY 1, 2", today, last, schools)
+        f"SELECT school_id, bucket, count(*) AS n FROM ({bucketed}) b "
+        "WHERE bucket IS NOT NULL GROUP BY 1, 2", today, schools)
     listed = await pool.fetch(
-        f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY school_id, bucket "
-        f"ORDER BY deadline_on, student_id) AS n FROM (SELECT {_ROW}, {_BUCKET} AS bucket "
-        f"FROM case_students WHERE {_IN_SCOPE}) b WHERE bucket IS NOT NULL) r "
-        f"WHERE n <= $4 ORDER BY school_id, bucket, n", today, last, schools, limit)
-    found = {(r["school_id"], r["bucket"]): r["n"] for r in counts if r["bucket"]}
+        f"SELECT r.*, s.stage, s.stay_put, s.referral->>'referral_id' AS referral_id, "
+        "s.referral->>'grade' AS grade, s.evaluation->>'evaluation_id' AS evaluation_id, "
+        "s.planning->>'case_id' AS case_id, s.planning->>'plan_id' AS plan_id, "
+        "r.kind AS deadline_kind, r.due_on AS deadline_on, r.rule AS deadline_rule "
+        "FROM (SELECT b.*, row_number() OVER (PARTITION BY school_id, bucket "
+        f"ORDER BY due_on NULLS LAST, student_id, about) AS n FROM ({bucketed}) b "
+        "WHERE bucket IS NOT NULL) r JOIN case_students s USING (student_id) "
+        "WHERE r.n <= $3 ORDER BY r.school_id, r.bucket, r.n", today, schools, limit)
+    found = {(r["school_id"], r["bucket"]): r["n"] for r in counts}
     return found, [dict(r) for r in listed]
 
 
 async def case_file(pool: asyncpg.Pool, student_id: str
                     ) -> tuple[asyncpg.Record, list[asyncpg.Record]] | None:
     row = await pool.fetchrow(
-        f"SELECT {_ROW}, referral, evaluation, records_destroyed_on FROM case_students "
+        f"SELECT {_ROW}, referral, evaluation, planning, records_destroyed_on "
+        "FROM case_students "
         "WHERE student_id = $1", student_id)
     if row is None:
         return None
@@ -100,7 +113,7 @@ async def children_of(pool: asyncpg.Pool, guardian_id: str, kinds: list[str],
     """The guardian's children (or the one asked for), with the timeline entries a parent
     sees: those about the case, and notices addressed to this guardian."""
     rows = await pool.fetch(
-        "SELECT s.student_id, s.referral, s.evaluation, s.records_destroyed_on, "
+        "SELECT s.student_id, s.referral, s.evaluation, s.planning, s.records_destroyed_on, "
         "g.preferred_language FROM case_guardians g JOIN case_students s USING (student_id) "
         "WHERE g.guardian_id = $1 AND ($2::text IS NULL OR g.student_id = $2) "
         "ORDER BY s.student_id", guardian_id, student_id)

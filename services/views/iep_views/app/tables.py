@@ -1,4 +1,5 @@
-"""The views' tables: one row per student, their guardians, and their timeline.
+"""The views' tables: one row per student, their open deadlines, their guardians, and their
+timeline.
 
 Created by the projection (at migration, and again by a rebuild). `case_events` has a row
 for every event the views applied, keyed by (source, position): it is the timeline, and
@@ -11,10 +12,10 @@ from typing import Any
 
 import asyncpg
 
-from iep_views.domain.case import Case, Entry, EvaluationPart, ReferralPart
+from iep_views.domain.case import Case, Entry, EvaluationPart, PlanningPart, ReferralPart
 from iep_views.domain.rules import ViewRules
 
-TABLES = ("case_students", "case_guardians", "case_events")
+TABLES = ("case_students", "case_deadlines", "case_guardians", "case_events")
 
 CREATE = """
 CREATE TABLE IF NOT EXISTS case_students (
@@ -26,12 +27,29 @@ CREATE TABLE IF NOT EXISTS case_students (
     deadline_rule        text,
     referral             jsonb,
     evaluation           jsonb,
-    records_destroyed_on date
+    records_destroyed_on date,
+    planning             jsonb,
+    stay_put             boolean NOT NULL DEFAULT false
 );
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS planning jsonb;
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS stay_put boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS case_students_by_school
     ON case_students (school_id, deadline_on, student_id);
 CREATE INDEX IF NOT EXISTS case_students_by_deadline
     ON case_students (deadline_kind, deadline_on) WHERE deadline_kind IS NOT NULL;
+
+-- Every deadline a student's case has to meet now (the dashboard's lists): one row each;
+-- an open dispute without a deadline has a row with no date.
+CREATE TABLE IF NOT EXISTS case_deadlines (
+    student_id text NOT NULL,
+    school_id  text,
+    kind       text NOT NULL,
+    due_on     date,
+    rule       text NOT NULL,
+    about      text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS case_deadlines_by_student ON case_deadlines (student_id);
+CREATE INDEX IF NOT EXISTS case_deadlines_by_kind ON case_deadlines (kind, due_on);
 
 CREATE TABLE IF NOT EXISTS case_guardians (
     guardian_id        text NOT NULL,
@@ -61,13 +79,14 @@ CREATE INDEX IF NOT EXISTS case_events_by_student
 """
 
 _CASE_COLUMNS = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
-                 "referral, evaluation, records_destroyed_on")
+                 "referral, evaluation, records_destroyed_on, planning, stay_put")
 _UPSERT_CASE = (
     f"INSERT INTO case_students ({_CASE_COLUMNS}) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11) "
     "ON CONFLICT (student_id) DO UPDATE SET school_id = $2, stage = $3, deadline_kind = $4, "
     "deadline_on = $5, deadline_rule = $6, referral = $7::jsonb, evaluation = $8::jsonb, "
-    "records_destroyed_on = $9")
+    "records_destroyed_on = $9, planning = $10::jsonb, stay_put = $11")
+_DEADLINE_COLUMNS = ["student_id", "school_id", "kind", "due_on", "rule", "about"]
 _ENTRY_COLUMNS = ("source, position, student_id, event_id, event_type, kind, happened_on, "
                   "recorded_at, actor_role, guardian_id, facts, personal")
 _INSERT_ENTRY = (
@@ -85,18 +104,20 @@ def _json(value: Any) -> str | None:
 
 
 def case_of(record: asyncpg.Record) -> Case:
-    referral, evaluation = record["referral"], record["evaluation"]
+    referral, evaluation, planning = record["referral"], record["evaluation"], \
+        record["planning"]
     return Case(
         student_id=record["student_id"],
         referral=None if referral is None else ReferralPart.model_validate(referral),
         evaluation=None if evaluation is None else EvaluationPart.model_validate(evaluation),
+        planning=None if planning is None else PlanningPart.model_validate(planning),
         records_destroyed_on=record["records_destroyed_on"])
 
 
 async def load_cases(conn: asyncpg.Connection, student_ids: Iterable[str]) -> dict[str, Case]:
     rows = await conn.fetch(
-        "SELECT student_id, referral, evaluation, records_destroyed_on FROM case_students "
-        "WHERE student_id = ANY($1::text[])", list(student_ids))
+        "SELECT student_id, referral, evaluation, planning, records_destroyed_on "
+        "FROM case_students WHERE student_id = ANY($1::text[])", list(student_ids))
     return {r["student_id"]: case_of(r) for r in rows}
 
 
@@ -107,21 +128,36 @@ def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
             deadline.rule if deadline else None,
             _json(case.referral.model_dump(mode="json")) if case.referral else None,
             _json(case.evaluation.model_dump(mode="json")) if case.evaluation else None,
-            case.records_destroyed_on)
+            case.records_destroyed_on,
+            _json(case.planning.model_dump(mode="json")) if case.planning else None,
+            case.stay_put)
+
+
+def deadline_rows(case: Case, district: ViewRules) -> list[tuple[Any, ...]]:
+    return [(case.student_id, case.school_id, d.kind, d.due_on, d.rule, d.about or "")
+            for d in case.deadlines(district)]
 
 
 async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
                      district: ViewRules) -> None:
     rows = [case_row(c, district) for c in cases]
+    deadlines = [row for c in cases for row in deadline_rows(c, district)]
+    await conn.execute("DELETE FROM case_deadlines WHERE student_id = ANY($1::text[])",
+                       [c.student_id for c in cases])
+    if deadlines:
+        await conn.copy_records_to_table("case_deadlines", records=deadlines,
+                                         columns=_DEADLINE_COLUMNS)
     if len(rows) < BULK:
         await conn.executemany(_UPSERT_CASE, rows)
         return
-    await _copy_in(conn, "case_students", rows, _CASE_COLUMNS, ("referral", "evaluation"),
+    await _copy_in(conn, "case_students", rows, _CASE_COLUMNS,
+                   ("referral", "evaluation", "planning"),
                    "ON CONFLICT (student_id) DO UPDATE SET school_id = EXCLUDED.school_id, "
                    "stage = EXCLUDED.stage, deadline_kind = EXCLUDED.deadline_kind, "
                    "deadline_on = EXCLUDED.deadline_on, deadline_rule = EXCLUDED.deadline_rule, "
                    "referral = EXCLUDED.referral, evaluation = EXCLUDED.evaluation, "
-                   "records_destroyed_on = EXCLUDED.records_destroyed_on")
+                   "records_destroyed_on = EXCLUDED.records_destroyed_on, "
+                   "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put")
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,

@@ -1,6 +1,7 @@
 """A student's case as the views know it, and what one event adds to it.
 
-Each source service keeps its own part of the case (`ReferralPart`, `EvaluationPart`),
+Each source service keeps its own part of the case (`ReferralPart`, `EvaluationPart`,
+`PlanningPart`),
 folded from that service's events only. The two topics are read independently, so the
 views may apply a student's evaluation events before or after their referral events: the
 stage and the next deadline are therefore derived from the parts, never folded, and the
@@ -8,7 +9,7 @@ case comes out the same in any interleaving (a rebuild equals the live model).
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -56,6 +57,116 @@ class EvaluationPart(Part):
     overdue_raised: bool = False
 
 
+class MeetingPart(Part):
+    meeting_id: str
+    purposes: tuple[str, ...]
+    meeting_on: date
+    starts_at: time
+    location: str  # a place, not personal
+    held_on: date | None = None
+
+
+class DisputePart(Part):
+    dispute_id: str
+    kind: str  # team_meeting_request, mediation, due_process_complaint, state_complaint
+    filed_on: date
+    filed_by: str
+    status: str = "open"  # open, resolved, withdrawn
+    closed_on: date | None = None
+    # Each deadline still to be met: response, resolution_meeting, resolution_period,
+    # hearing_decision, state_complaint_decision (as the planning service dated them).
+    deadlines: tuple[tuple[str, date], ...] = ()
+
+    @property
+    def stay_put(self) -> bool:
+        """34 CFR 300.518(a): a pending due process complaint holds the placement."""
+        return self.status == "open" and self.kind == "due_process_complaint"
+
+    def without(self, *names: str) -> "DisputePart":
+        return self.model_copy(update={"deadlines": tuple(
+            (n, d) for n, d in self.deadlines if n not in names)})
+
+
+class PlanningPart(Part):
+    case_id: str
+    school_id: str
+    evaluation_id: str
+    opened_on: date
+    meeting_due_on: date  # the initial meeting, 300.323(c)(1)
+    reevaluation_due_on: date  # 300.303(b)(2)
+    initial_meeting_held_on: date | None = None
+    meetings: tuple[MeetingPart, ...] = ()
+    plan_id: str | None = None
+    version: int | None = None
+    plan_written_on: date | None = None
+    review_due_on: date | None = None  # 300.324(b)(1)(i)
+    consent_required: bool = False
+    consent: str | None = None  # given, refused, revoked
+    disputes: tuple[DisputePart, ...] = ()
+    meeting_overdue_raised: bool = False
+    review_overdue_raised: bool = False
+    reevaluation_overdue_raised: bool = False
+
+    @property
+    def open_disputes(self) -> tuple[DisputePart, ...]:
+        return tuple(d for d in self.disputes if d.status == "open")
+
+    @property
+    def stay_put(self) -> bool:
+        return any(d.stay_put for d in self.disputes)
+
+    @property
+    def meetings_pending(self) -> tuple[MeetingPart, ...]:
+        """Meetings scheduled and not yet held, soonest first."""
+        return tuple(sorted((m for m in self.meetings if m.held_on is None),
+                            key=lambda m: (m.meeting_on, m.starts_at, m.meeting_id)))
+
+    @property
+    def stage(self) -> str:
+        if self.open_disputes:
+            return Stage.IN_DISPUTE
+        if self.consent == "revoked":
+            return Stage.CONSENT_REVOKED
+        if self.plan_id is not None:
+            if self.consent == "given" or not self.consent_required:
+                return Stage.PLAN_IN_EFFECT
+            if self.consent == "refused":
+                return Stage.SERVICES_CONSENT_REFUSED
+            return Stage.AWAITING_SERVICES_CONSENT
+        if self.initial_meeting_held_on is not None:
+            return Stage.PLAN_BEING_WRITTEN
+        if self.meetings_pending:
+            return Stage.MEETING_SCHEDULED
+        return Stage.MEETING_DUE
+
+    @property
+    def in_effect(self) -> bool:
+        return self.plan_id is not None and self.consent != "revoked" and (
+            self.consent == "given" or not self.consent_required)
+
+    def deadlines(self) -> list[Deadline]:
+        """Every deadline the planning case still has to meet."""
+        if self.consent == "revoked":
+            return []  # no plan, review or reevaluation falls due after a revocation
+        found = []
+        if self.initial_meeting_held_on is None and self.plan_id is None:
+            found.append(rules.initial_meeting_due(self.opened_on, self.meeting_due_on))
+        if self.in_effect and self.review_due_on is not None:
+            found.append(rules.annual_review_due(self.review_due_on))
+        found.append(rules.reevaluation_due(self.reevaluation_due_on))
+        for dispute in self.open_disputes:
+            found.append(dispute_deadline(dispute))
+        return found
+
+
+def dispute_deadline(dispute: DisputePart) -> Deadline:
+    """An open dispute's nearest deadline (`dispute_open`, undated, when it has none)."""
+    if not dispute.deadlines:
+        return rules.dispute_open(dispute.dispute_id)
+    name, due_on = min(dispute.deadlines, key=lambda d: (d[1], d[0]))
+    return rules.dispute_due(name, due_on, dispute.dispute_id)
+
+
 class Stage:
     REFERRED = "referred"
     AWAITING_CONSENT = "awaiting_consent"
@@ -65,10 +176,21 @@ class Stage:
     NOT_ELIGIBLE = "not_eligible"
     SECTION_504 = "section_504"
     CLOSED = "closed"
+    # planning (after an eligible determination)
+    MEETING_DUE = "meeting_due"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    PLAN_BEING_WRITTEN = "plan_being_written"
+    AWAITING_SERVICES_CONSENT = "awaiting_services_consent"
+    SERVICES_CONSENT_REFUSED = "services_consent_refused"
+    PLAN_IN_EFFECT = "plan_in_effect"
+    CONSENT_REVOKED = "consent_revoked"
+    IN_DISPUTE = "in_dispute"
     UNKNOWN = "unknown"  # only events the views cannot place yet (records destroyed)
 
     ALL = (REFERRED, AWAITING_CONSENT, CONSENT_REFUSED, EVALUATING, ELIGIBLE, NOT_ELIGIBLE,
-           SECTION_504, CLOSED, UNKNOWN)
+           SECTION_504, CLOSED, MEETING_DUE, MEETING_SCHEDULED, PLAN_BEING_WRITTEN,
+           AWAITING_SERVICES_CONSENT, SERVICES_CONSENT_REFUSED, PLAN_IN_EFFECT,
+           CONSENT_REVOKED, IN_DISPUTE, UNKNOWN)
 
 
 _REFERRAL_STAGES = {
@@ -85,6 +207,7 @@ class Case:
     student_id: str
     referral: ReferralPart | None = None
     evaluation: EvaluationPart | None = None
+    planning: PlanningPart | None = None
     records_destroyed_on: date | None = None
 
     @property
@@ -96,13 +219,32 @@ class Case:
         return found
 
     @property
+    def current_planning(self) -> PlanningPart | None:
+        """The planning case, unless a referral made after its determination started a
+        new cycle (after a revocation, say)."""
+        found = self.planning
+        if found is None or (self.referral and self.referral.referred_on > found.opened_on):
+            return None
+        return found
+
+    @property
     def school_id(self) -> str | None:
         if self.referral is not None:
             return self.referral.school_id
-        return self.evaluation.school_id if self.evaluation else None
+        if self.evaluation is not None:
+            return self.evaluation.school_id
+        return self.planning.school_id if self.planning else None
+
+    @property
+    def stay_put(self) -> bool:
+        found = self.current_planning
+        return found is not None and found.stay_put
 
     @property
     def stage(self) -> str:
+        planning = self.current_planning
+        if planning is not None:
+            return planning.stage
         found = self.current_evaluation
         if found is not None:
             if found.status == "open":
@@ -115,6 +257,19 @@ class Case:
         return Stage.UNKNOWN
 
     def next_deadline(self, district: ViewRules) -> Deadline | None:
+        """The nearest dated deadline (the most urgent)."""
+        dated = [d for d in self.deadlines(district) if d.due_on is not None]
+        return min(dated, key=lambda d: (d.due_on, d.kind)) if dated else None
+
+    def deadlines(self, district: ViewRules) -> list[Deadline]:
+        """Every deadline the case has to meet now (several once a plan is in effect)."""
+        planning = self.current_planning
+        if planning is not None:
+            return planning.deadlines()
+        found = self._deadline(district)
+        return [found] if found is not None else []
+
+    def _deadline(self, district: ViewRules) -> Deadline | None:
         stage, found = self.stage, self.current_evaluation
         if stage == Stage.AWAITING_CONSENT and self.referral and \
                 self.referral.consent_requested_on:

@@ -5,7 +5,7 @@ models that check only what the views use and ignore fields added later. Persona
 arrive opened, or as "[destroyed]" once the student's records were destroyed.
 """
 
-from datetime import date
+from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict
 
@@ -159,3 +159,239 @@ class EvaluationOverdue(Reading):
 
 class RecordsDestroyed(Reading):
     requested_on: date
+
+
+# -- planning ---------------------------------------------------------------------------
+# Every planning event names its case (`case_id`); only `PlanningOpened` and the deadline
+# events name the school.
+
+
+class PlanningOpened(Reading):
+    case_id: str
+    school_id: str
+    evaluation_id: str
+    determined_on: date
+    categories: tuple[str, ...]
+    meeting_due_on: date
+    reevaluation_due_on: date
+
+
+class EligibilityRedetermined(Reading):
+    case_id: str
+    evaluation_id: str
+    determined_on: date
+    reevaluation_due_on: date
+
+
+class MeetingScheduled(Reading):
+    """`MeetingScheduled` and `MeetingRescheduled` (dated `scheduled_on` or
+    `rescheduled_on`)."""
+
+    case_id: str
+    meeting_id: str
+    purposes: tuple[str, ...]
+    meeting_on: date
+    starts_at: time
+    location: str
+    student_invited: bool
+    scheduled_on: date | None = None
+    rescheduled_on: date | None = None
+
+
+class MeetingNoticeIssued(Reading):
+    case_id: str
+    meeting_id: str
+    notice_id: str
+    guardian_id: str
+    language: str
+    issued_on: date
+    meeting_on: date
+    starts_at: time
+    location: str
+    rescheduled: bool
+
+
+class ParentContactAttempted(Reading):
+    case_id: str
+    meeting_id: str
+    attempted_on: date
+    method: str
+    note: str
+
+
+class MemberExcused(Reading):
+    case_id: str
+    meeting_id: str
+    role: str
+    parent_agreed_on: date
+
+
+class MeetingHeld(Reading):
+    case_id: str
+    meeting_id: str
+    held_on: date
+    purposes: tuple[str, ...]
+    parent_attended: bool
+    contact_attempts: int
+
+
+class PlanningDeadline(Reading):
+    """`MeetingDeadlineApproaching`, `MeetingOverdue`, `AnnualReviewDue`,
+    `AnnualReviewOverdue`, `ReevaluationDue`, `ReevaluationOverdue`."""
+
+    case_id: str
+    due_on: date
+    days_remaining: int | None = None
+    plan_id: str | None = None
+    version: int | None = None
+
+
+class PlanDrafted(Reading):
+    """`PlanDrafted` and `PlanDraftRevised`."""
+
+    case_id: str
+    plan_id: str
+    drafted_on: date | None = None
+    revised_on: date | None = None
+
+
+class PlanWritten(Reading):
+    case_id: str
+    plan_id: str
+    version: int
+    meeting_id: str
+    written_on: date
+    review_due_on: date
+    consent_required: bool
+
+
+class PlanAmended(Reading):
+    case_id: str
+    plan_id: str
+    version: int
+    amends_version: int
+    amended_on: date
+    method: str
+    changed_parts: tuple[str, ...]
+
+
+class PlanNoticeIssued(Reading):
+    case_id: str
+    notice_id: str
+    guardian_id: str
+    language: str
+    issued_on: date
+    action: str
+    plan_id: str | None = None
+    version: int | None = None
+    reasons: str
+    effective_on: date | None = None
+
+
+class ServicesConsent(Reading):
+    """`ConsentToServicesGiven`, `...Refused` (with the plan) and `...Revoked`."""
+
+    case_id: str
+    guardian_id: str
+    signed_on: date
+    received_on: date
+    plan_id: str | None = None
+    version: int | None = None
+
+
+class ReevaluationWaived(Reading):
+    case_id: str
+    guardian_id: str
+    agreed_on: date
+    waived_due_on: date
+    reevaluation_due_on: date
+
+
+class DisputeFiled(Reading):
+    case_id: str
+    dispute_id: str
+    school_id: str
+    kind: str
+    filed_on: date
+    filed_by: str
+    problem: str
+    proposed_resolution: str
+    response_due_on: date | None = None
+    resolution_meeting_due_on: date | None = None
+    resolution_period_ends_on: date | None = None
+    decision_due_on: date | None = None
+
+
+class DisputeSafeguardsGiven(Reading):
+    case_id: str
+    dispute_id: str
+    guardian_id: str
+    language: str
+    given_on: date
+
+
+class DisputeResponseSent(Reading):
+    case_id: str
+    dispute_id: str
+    sent_on: date
+    explanation: str
+
+
+class ResolutionMeetingHeld(Reading):
+    case_id: str
+    dispute_id: str
+    held_on: date
+    resolved: bool
+    agreement_terms: str
+
+
+class HearingClockStarted(Reading):
+    """`ResolutionMeetingWaived` (`waived_on`) and `ResolutionPeriodEnded` (`ended_on`)."""
+
+    case_id: str
+    dispute_id: str
+    hearing_decision_due_on: date
+    waived_on: date | None = None
+    ended_on: date | None = None
+
+
+class MediationAgreed(Reading):
+    case_id: str
+    dispute_id: str
+    agreed_on: date
+    terms: str
+
+
+class DisputeDecided(Reading):
+    """`HearingDecisionIssued` (`summary`) and `StateComplaintDecided` (`findings`)."""
+
+    case_id: str
+    dispute_id: str
+    decided_on: date
+    due_on: date
+    within_timeline: bool
+    summary: str | None = None
+    findings: str | None = None
+
+
+class DisputeEnded(Reading):
+    """`DisputeResolved` and `DisputeWithdrawn`."""
+
+    case_id: str
+    dispute_id: str
+    kind: str
+    resolved_on: date | None = None
+    ending: str | None = None
+    summary: str | None = None
+    withdrawn_on: date | None = None
+    guardian_id: str | None = None
+
+
+class DisputeDeadlineRaised(Reading):
+    """`DisputeDeadlineApproaching` and `DisputeDeadlineOverdue`."""
+
+    case_id: str
+    dispute_id: str
+    deadline: str
+    due_on: date
+    days_remaining: int | None = None

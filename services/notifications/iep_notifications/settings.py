@@ -4,8 +4,9 @@ server's (`IEP_SMTP_*`, the names a district's mail administrator expects)."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_HOST = "embedded"
@@ -19,7 +20,9 @@ class SmtpSettings(BaseSettings):
 
     host: str = Field(EMBEDDED_HOST, description="SMTP server; `embedded` runs the local sink "
                                                  "(embedded mode only)")
-    port: int = Field(8025, description="SMTP port (587 with starttls, 465 with tls)")
+    port: int | None = Field(None, ge=1, le=65535,
+                             description="SMTP port; default 465 with tls, 587 with starttls, "
+                                         "else 25 (the embedded sink: 8025)")
     username: str | None = Field(None, description="SMTP login, if the server wants one")
     password: SecretStr | None = Field(None, description="SMTP password (a secret)")
     starttls: bool = Field(False, description="Upgrade the connection with STARTTLS")
@@ -31,6 +34,14 @@ class SmtpSettings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.host in ("", EMBEDDED_HOST)
+
+    @property
+    def server_port(self) -> int:
+        if self.port is not None:
+            return self.port
+        if self.embedded:
+            return 8025
+        return 465 if self.tls else 587 if self.starttls else 25
 
 
 class NotificationsSettings(BaseSettings):
@@ -46,3 +57,13 @@ class NotificationsSettings(BaseSettings):
     timezone: str = Field("UTC", description="The district's time zone (the digest's hour)")
     sink_dir: Path | None = Field(None, description="Folder of the embedded SMTP sink; "
                                                     "default <IEP_DATA_DIR>/outbox-sink")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"{value!r} is not a time zone name such as America/Chicago") \
+                from err
+        return value

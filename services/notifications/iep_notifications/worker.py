@@ -34,7 +34,8 @@ def start_sink(runtime: ServiceRuntime) -> None:
     if not smtp.embedded or runtime.settings.environment != "embedded":
         return
     if SINK not in runtime.extras:
-        runtime.extras[SINK] = sink.start_sink(delivery.sink_folder(runtime), smtp.port)
+        runtime.extras[SINK] = sink.start_sink(delivery.sink_folder(runtime),
+                                                   smtp.server_port)
 
 
 def timers(runtime: ServiceRuntime) -> TimerFire:

@@ -46,10 +46,10 @@ def sink_folder(runtime: ServiceRuntime) -> Path:
 def mail_server(runtime: ServiceRuntime) -> tuple[str, int]:
     smtp = runtime.settings_of(SmtpSettings)
     if not smtp.embedded:
-        return smtp.host, smtp.port
+        return smtp.host, smtp.server_port
     if runtime.settings.environment != "embedded":
         raise OSError("IEP_SMTP_HOST is not set: no mail server to deliver to")
-    return "127.0.0.1", smtp.port  # the sink the worker started
+    return "127.0.0.1", smtp.server_port  # the sink the worker started
 
 
 async def _record(runtime: ServiceRuntime, conn: asyncpg.Connection, notice: NoticeQueued,

@@ -22,6 +22,27 @@ NOTICE = {
 }
 
 
+TEAM = [{"name": "Grace Park", "roles": ["regular_education_teacher"]},
+        {"name": "Ana Ruiz", "roles": ["special_education_teacher"]},
+        {"name": "Dr. Lee", "roles": ["district_representative", "evaluation_interpreter"]}]
+PLAN = {
+    "present_levels": {"academic_achievement": "Reads at a first-grade level",
+                       "functional_performance": "Follows two-step directions",
+                       "effect_on_general_curriculum": "Cannot read grade-level texts"},
+    "annual_goals": [{"area": "reading", "statement": "Read grade-level text fluently",
+                      "baseline": "40 words a minute", "target": "90 words a minute",
+                      "measured_by": "weekly fluency probes",
+                      "progress_reports": "quarterly"}],
+    "services": [{"service": "specially_designed_instruction",
+                  "provider_role": "special education teacher", "minutes": 45,
+                  "frequency": "daily", "location": "resource room",
+                  "starts_on": "2026-03-02", "ends_on": "2027-02-26"}],
+    "supplementary_aids": ["audiobooks"], "program_modifications": [],
+    "time_outside_regular_class": {"minutes_per_week": 225,
+                                   "explanation": "Reading in the resource room"},
+    "testing_accommodations": ["extended time"]}
+
+
 class Desk:
     """Acts through the services' APIs as staff and parents."""
 
@@ -128,6 +149,57 @@ class Desk:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    # -- planning ---------------------------------------------------------------------
+
+    async def eligible(self, student_id: str, guardians: tuple[tuple[str, str], ...],
+                       school_id: str = "sch-1") -> None:
+        """Referred, consented, evaluated and found eligible on the clock's day."""
+        made = await self.refer(student_id, school_id=school_id, guardians=guardians)
+        await self.ask_consent(made["referral_id"], school_id)
+        await self.answer(made["referral_id"], guardians[0][0])
+        evaluation_id = await self.evaluation_of(student_id, school_id)
+        await self.assess(evaluation_id, "Dr. Lee", school_id=school_id)
+        await self.assess(evaluation_id, "Ms. Park", area="cognitive", school_id=school_id)
+        await self.determine(evaluation_id, school_id=school_id)
+
+    async def planning_case(self, student_id: str, school_id: str = "sch-1") -> str:
+        found: list[str] = []
+
+        async def opened() -> bool:
+            response = await self.client.get(
+                "/api/planning/cases", params={"student_id": student_id},
+                headers=self.staff(schools=(school_id,)))
+            found[:] = [c["case_id"] for c in response.json()]
+            return bool(found)
+
+        await eventually(opened, what="the planning case opened from eligibility")
+        return found[0]
+
+    async def planning(self, path: str, body: dict[str, Any], headers: dict[str, str],
+                       expect: int = 200) -> dict[str, Any]:
+        response = await self.client.post(f"/api/planning/cases/{path}", json=body,
+                                          headers=headers)
+        assert response.status_code == expect, response.text
+        return dict(response.json())
+
+    async def schedule(self, case_id: str, meeting_on: date, starts_at: str,
+                       location: str, school_id: str = "sch-1") -> tuple[str, int]:
+        done = await self.planning(f"{case_id}/meetings", {
+            "purposes": ["initial_plan"], "meeting_on": meeting_on.isoformat(),
+            "starts_at": starts_at, "location": location, "invited": TEAM},
+            self.staff(schools=(school_id,)), 201)
+        return done["meetings"][0]["meeting_id"], done["position"]
+
+    async def write_plan(self, case_id: str, meeting_id: str, parent: str) -> dict[str, Any]:
+        """Hold the meeting on the clock's day, draft the plan and finalize it."""
+        await self.planning(f"{case_id}/meetings/{meeting_id}/held", {"attendees": [
+            {"name": "Parent", "roles": ["parent"]}, *TEAM]}, self.staff())
+        drafted = await self.planning(f"{case_id}/plans", {"content": PLAN},
+                                      self.staff("teacher"), 201)
+        plan_id = drafted["drafts"][0]["plan_id"]
+        return await self.planning(f"{case_id}/plans/{plan_id}/finalize",
+                                   {"meeting_id": meeting_id, "notice": NOTICE}, self.staff())
+
     async def view(self, path: str, headers: dict[str, str], source: str | None = None,
                    position: int | None = None, **params: Any) -> httpx.Response:
         if position is not None:
@@ -154,6 +226,17 @@ def clock() -> FixedClock:
 @pytest.fixture
 def specs() -> list[Any]:
     return discover_services(["referral", "evaluation", "views"])
+
+
+@pytest.fixture
+async def planning_desk(isolation: Any, clock: FixedClock,
+                        monkeypatch: pytest.MonkeyPatch) -> Desk:
+    """The same, with the planning service and its worker."""
+    monkeypatch.setenv("IEP_CONSUMER_ENGINE", "aiokafka")
+    system = await isolation.system(
+        discover_services(["referral", "evaluation", "planning", "views"]), clock=clock,
+        workers=True)
+    return Desk(system, clock)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from iep_kernel.projection import rebuild
 from iep_kernel.testing.waiting import eventually
 from iep_views.app import tables
 from iep_views.app.projection import CASES, rebuild_cases
+from iep_views.domain.events import TABLE
 
 from .conftest import Desk
 
@@ -16,6 +17,8 @@ async def snapshot(pool: Any) -> dict[str, list[dict[str, Any]]]:
     return {
         "case_students": [dict(r) for r in await pool.fetch(
             "SELECT * FROM case_students ORDER BY student_id")],
+        "case_deadlines": [dict(r) for r in await pool.fetch(
+            "SELECT * FROM case_deadlines ORDER BY student_id, kind, about, due_on")],
         "case_guardians": [dict(r) for r in await pool.fetch(
             "SELECT * FROM case_guardians ORDER BY guardian_id, student_id")],
         "case_events": [dict(r) for r in await pool.fetch(
@@ -72,6 +75,57 @@ async def test_rebuilt_views_equal_the_live_views(desk: Desk, monkeypatch: Any) 
     assert await snapshot(pool) == live
     monkeypatch.undo()
     await pool.execute("UPDATE case_students SET stage = 'closed'")  # the model is disposable
+    await rebuild(pool, CASES, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    assert await snapshot(pool) == live
+
+
+async def test_rebuilt_views_equal_the_live_views_through_planning(planning_desk: Desk,
+                                                                    monkeypatch: Any) -> None:
+    desk = planning_desk
+    desk.set_today(date(2026, 2, 1))
+    await desk.eligible("stu-1", (("g-1", "en"), ("g-2", "es")))
+    await desk.eligible("stu-2", (("g-3", "es"),), school_id="sch-2")
+    await desk.refer("stu-3", guardians=(("g-4", "en"),))
+    first, second = await desk.planning_case("stu-1"), await desk.planning_case("stu-2",
+                                                                                "sch-2")
+    meeting_id, _ = await desk.schedule(first, date(2026, 2, 10), "09:30", "Room 4")
+    await desk.schedule(second, date(2026, 2, 12), "14:00", "Library", "sch-2")
+    desk.set_today(date(2026, 2, 10))
+    await desk.write_plan(first, meeting_id, "g-1")
+    await desk.planning(f"{first}/consent", {"decision": "given", "signed_on": "2026-02-10"},
+                        desk.parent("g-1"))
+    await desk.planning(f"{first}/disputes", {
+        "kind": "state_complaint", "problem": "Services were not delivered",
+        "proposed_resolution": "Make up the minutes",
+        "particulars": {"child_name": "Maria Lopez", "address": "4 Oak Lane",
+                        "school": "Lincoln Elementary"},
+        "violation_on": "2026-02-09"}, desk.parent("g-1"), 201)
+    pool = desk.system.runtime("views").pool
+
+    async def stored() -> int:
+        count = 0
+        for name in ("referral", "evaluation", "planning"):
+            events = await desk.system.runtime(name).store.read_all(0)
+            count += sum((name, e.event_type) in TABLE for e in events)
+        return count
+
+    async def all_applied() -> bool:
+        return await pool.fetchval("SELECT count(*) FROM case_events") == await stored()
+
+    await eventually(all_applied, what="every event applied live")
+    live = await snapshot(pool)
+    assert {r["stage"] for r in live["case_students"]} == {
+        "in_dispute", "meeting_scheduled", "referred"}
+    assert {r["kind"] for r in live["case_deadlines"]} >= {
+        "annual_review_due", "complaint_decision_due", "iep_meeting_due", "reevaluation_due"}
+    runtime = desk.system.runtime("views")
+    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault,
+                        batch=5)
+    assert await snapshot(pool) == live
+    monkeypatch.setattr(tables, "BULK", 1)
+    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    assert await snapshot(pool) == live
+    monkeypatch.undo()
     await rebuild(pool, CASES, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
     assert await snapshot(pool) == live
 

@@ -6,7 +6,7 @@ the part, so their events update the one they name.
 """
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from iep_views.domain import readings as read
 from iep_views.domain.case import Case, DisputePart, Entry, MeetingPart, PlanningPart, Step
@@ -52,6 +52,14 @@ def _deadlines(case: Case, case_id: str, dispute_id: str, drop: tuple[str, ...] 
             return _dispute(case, case_id, dispute_id, deadlines=tuple(sorted(
                 (*kept, *add))))  # type: ignore[arg-type]
     return case
+
+
+def _warned_on(seen: Seen, due_on: date, days_remaining: int | None) -> date:
+    """The day a warning was raised: its due date less the days it said remained (the
+    record's time is when it was stored, not the district's day)."""
+    if days_remaining is None:
+        return seen.recorded_at.date()
+    return due_on - timedelta(days_remaining)
 
 
 # -- the case ---------------------------------------------------------------------------
@@ -159,7 +167,8 @@ def meeting_held(case: Case, seen: Seen) -> Step:
 @table.on(SOURCE, "MeetingDeadlineApproaching")
 def meeting_deadline_approaching(case: Case, seen: Seen) -> Step:
     warned = read.PlanningDeadline.model_validate(seen.data)
-    return Step(case, Entry("meeting_deadline_approaching", seen.recorded_at.date(), facts={
+    return Step(case, Entry("meeting_deadline_approaching", _warned_on(
+        seen, warned.due_on, warned.days_remaining), facts={
         "case_id": warned.case_id, "due_on": warned.due_on.isoformat(),
         "days_remaining": warned.days_remaining}))
 
@@ -262,7 +271,8 @@ def services_consent_revoked(case: Case, seen: Seen) -> Step:
 @table.on(SOURCE, "AnnualReviewDue")
 def annual_review_due(case: Case, seen: Seen) -> Step:
     due = read.PlanningDeadline.model_validate(seen.data)
-    return Step(case, Entry("annual_review_due", seen.recorded_at.date(), facts={
+    return Step(case, Entry("annual_review_due", _warned_on(
+        seen, due.due_on, due.days_remaining), facts={
         "case_id": due.case_id, "plan_id": due.plan_id, "version": due.version,
         "due_on": due.due_on.isoformat(), "days_remaining": due.days_remaining}))
 
@@ -279,7 +289,8 @@ def annual_review_overdue(case: Case, seen: Seen) -> Step:
 @table.on(SOURCE, "ReevaluationDue")
 def reevaluation_due(case: Case, seen: Seen) -> Step:
     due = read.PlanningDeadline.model_validate(seen.data)
-    return Step(case, Entry("reevaluation_due", seen.recorded_at.date(), facts={
+    return Step(case, Entry("reevaluation_due", _warned_on(
+        seen, due.due_on, due.days_remaining), facts={
         "case_id": due.case_id, "due_on": due.due_on.isoformat(),
         "days_remaining": due.days_remaining}))
 
@@ -430,7 +441,8 @@ def dispute_withdrawn(case: Case, seen: Seen) -> Step:
 @table.on(SOURCE, "DisputeDeadlineApproaching")
 def dispute_deadline_approaching(case: Case, seen: Seen) -> Step:
     warned = read.DisputeDeadlineRaised.model_validate(seen.data)
-    return Step(case, Entry("dispute_deadline_approaching", seen.recorded_at.date(), facts={
+    return Step(case, Entry("dispute_deadline_approaching", _warned_on(
+        seen, warned.due_on, warned.days_remaining), facts={
         "case_id": warned.case_id, "dispute_id": warned.dispute_id,
         "deadline": warned.deadline, "due_on": warned.due_on.isoformat(),
         "days_remaining": warned.days_remaining}))

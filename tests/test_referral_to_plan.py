@@ -81,8 +81,9 @@ class People:
 
 async def test_from_referral_to_a_consented_plan_then_stay_put_holds_the_placement(isolation):
     clock = FixedClock(datetime(2026, 3, 2, 15, tzinfo=UTC))
-    system = await isolation.system(discover_services(["referral", "evaluation", "planning"]),
-                                    clock=clock, workers=True)
+    system = await isolation.system(
+        discover_services(["referral", "evaluation", "planning", "views"]), clock=clock,
+        workers=True)
     people = People(system, clock)
 
     # Referral, the request for consent with prior written notice, the parent's consent.
@@ -168,6 +169,21 @@ async def test_from_referral_to_a_consented_plan_then_stay_put_holds_the_placeme
         "knew_on": "2026-08-25"}, people.parent(), 201)
     (dispute,) = filed["disputes"]
     assert (dispute["status"], dispute["stay_put"]) == ("pending", True)
+
+    # The views: the staff caseload and the mother's page, in Spanish, as soon as the
+    # filing is applied.
+    caseload = (await system.client.get("/api/views/caseload", headers=people.staff(), params={
+        "min_position": filed["position"], "source": "planning"})).json()
+    assert caseload["caught_up"] is True
+    (line,) = caseload["students"]
+    assert (line["stage"], line["stay_put"], line["next_deadline"]["kind"]) == (
+        "in_dispute", True, "dispute_response_due")
+    (child,) = (await system.client.get("/api/views/my-children",
+                                        headers=people.parent())).json()["children"]
+    assert child["summary"] == (
+        "Su disputa se recibió el 1 de septiembre de 2026; debe celebrarse una reunión de "
+        "resolución a más tardar el 16 de septiembre de 2026. Mientras esté pendiente, su hijo "
+        "o hija permanece en la ubicación actual con los servicios actuales.")
     assert {d["deadline"]: d["due_on"] for d in dispute["deadlines"]} == {
         "response": "2026-09-11", "resolution_meeting": "2026-09-16"}
 

@@ -18,6 +18,7 @@ from iep_kernel.service import discover_services
 from iep_kernel.testing.system import System
 from iep_web.app import create_web
 from iep_web.settings import WebSettings
+from playwright.async_api import expect
 
 SERVICES = ["referral", "evaluation", "planning", "views", "audit", "services-delivery",
             "notifications"]
@@ -33,6 +34,10 @@ NOTICE = {
                             "why_rejected": "No progress in two terms"}],
     "sources_of_help": ["State Parent Training and Information Center"],
 }
+
+
+# Pages wait for the services' consumers; on a busy machine that takes more than 5 s.
+expect.set_options(timeout=20_000)
 
 
 def free_port() -> int:

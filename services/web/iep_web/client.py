@@ -60,6 +60,10 @@ class Api:
     async def get(self, path: str, **params: Any) -> Any:
         clean = {k: v for k, v in params.items() if v is not None and v != ""}
         response = await self.http.get(path, params=clean, headers=self._headers())
+        if response.status_code == 422 and "min_position" in clean:
+            # a source the views do not read (yet): answer without waiting for it
+            clean = {k: v for k, v in clean.items() if k not in ("min_position", "source")}
+            response = await self.http.get(path, params=clean, headers=self._headers())
         if response.status_code >= 400:
             raise problem_of(response)
         return response.json()

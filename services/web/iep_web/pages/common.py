@@ -55,7 +55,7 @@ def today_iso() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-VIEW_SOURCES = ("referral", "evaluation")  # the services the views read
+VIEW_SOURCES = ("referral", "evaluation", "planning")  # the services the views read
 
 
 def fresh(position: Any, source: str) -> dict[str, Any]:

@@ -91,8 +91,15 @@ async def _child_page(request: Request, student_id: str, problem: Problem | None
     waiting_services = None
     if case and case["status"] == "awaiting_consent" and case["versions"]:
         waiting_services = case["versions"][-1]
+    invitations = [m for m in (case or {}).get("meetings", []) if not m.get("held")]
+    # The planning API is fresher than the views for planning's own steps: its status and
+    # meetings decide those two actions; the views' other actions are shown as they come.
+    actions = [a for a in child["actions"] if a["action"] not in (
+        "answer_services_consent", "answer_meeting_invitation")]
     return page(request, "parent/child.html", status_code=status_code, child=child, case=case,
                 accesses=accesses[:50], waiting_services=waiting_services, problem=problem,
+                actions=actions, invitations=invitations,
+                stale=found.get("caught_up") is False,
                 progress_reports=[r for r in (delivery or {}).get("reports", [])
                                   if r.get("issued_on")],
                 notices=notices or [],
@@ -131,13 +138,14 @@ async def sign_services_consent(request: Request, student_id: str) -> Response:
         problem = Problem(422, "", {"confirm": _must_confirm(request)})
         return await _child_page(request, student_id, problem, 422, "services-consent")
     try:
-        await api.post(f"/api/planning/cases/{text(form, 'case_id')}/consent",
+        result = await api.post(f"/api/planning/cases/{text(form, 'case_id')}/consent",
                        {"decision": text(form, "decision"), "signed_on": today_iso()},
                        key=optional(form, "idempotency_key"))
     except Problem as problem:
         return await _child_page(request, student_id, problem, problem.status,
                                  "services-consent")
-    return see_other(f"/children/{student_id}", done="services-consent")
+    return see_other(f"/children/{student_id}", done="services-consent",
+                     **fresh(result.get("position"), "planning"))
 
 
 @router.post("/children/{student_id}/disputes")
@@ -155,11 +163,12 @@ async def file_dispute(request: Request, student_id: str) -> Response:
     if kind == "state_complaint":
         body["violation_on"] = optional(form, "violation_on")
     try:
-        await api.post(f"/api/planning/cases/{text(form, 'case_id')}/disputes", body,
-                       key=optional(form, "idempotency_key"))
+        result = await api.post(f"/api/planning/cases/{text(form, 'case_id')}/disputes",
+                                body, key=optional(form, "idempotency_key"))
     except Problem as problem:
         return await _child_page(request, student_id, problem, problem.status, "dispute")
-    return see_other(f"/children/{student_id}", done="dispute")
+    return see_other(f"/children/{student_id}", done="dispute",
+                     **fresh(result.get("position"), "planning"))
 
 
 def _must_confirm(request: Request) -> str:

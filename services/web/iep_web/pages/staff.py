@@ -71,7 +71,7 @@ async def student_page(request: Request, student_id: str, problem: Problem | Non
             if problem.status not in (404, 405):
                 raise
     return page(request, "staff/student.html", status_code=status_code, file=file, case=case,
-                delivery=delivery,
+                delivery=delivery, stale=file.get("caught_up") is False,
                 problem=problem, failed_form=form, values=values or {}, today=today_iso(),
                 done=q.get("done"))
 

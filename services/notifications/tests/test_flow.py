@@ -105,82 +105,97 @@ EXPECTED = {  # what each parent is told along the way, and in which language
 }
 
 
+class Lifecycle:
+    """The district's people through referral, evaluation and planning, by HTTP."""
+
+    def __init__(self, system, clock: FixedClock) -> None:
+        self.system, self.clock, self.client = system, clock, system.client
+        self.staff = {**system.auth("case_manager", "case_manager-1", [SCHOOL]),
+                      "X-Access-Purpose": "developing the student's IEP"}
+
+    def on(self, day: str) -> None:
+        self.clock.set(datetime.fromisoformat(f"{day}T15:00:00+00:00"))
+
+    async def post(self, path: str, body: dict, headers: dict, expect: int = 200) -> dict:
+        response = await self.client.post(path, json=body, headers=headers)
+        assert response.status_code == expect, response.text
+        return dict(response.json())
+
+    async def found(self, path: str) -> list:
+        response = await self.client.get(path, params={"student_id": STUDENT},
+                                         headers=self.staff)
+        return list(response.json()) if response.status_code == 200 else []
+
+    async def to_a_written_plan(self) -> str:
+        """Referral, consent, evaluation, eligibility, the meeting and the plan: the case."""
+        post, staff, system = self.post, self.staff, self.system
+        referral = await post("/api/referral/referrals", {
+            "student": {"district_student_id": STUDENT, "name": "Lucia Garcia",
+                        "date_of_birth": "2017-05-14", "grade": "3", "school_id": SCHOOL,
+                        "primary_language": "es"},
+            "guardians": [{"guardian_id": MOTHER, "name": "Rosa Garcia",
+                           "email": "rosa@example.org", "preferred_language": "es"},
+                          {"guardian_id": FATHER, "name": "Tomas Garcia",
+                           "email": "tomas@example.org", "preferred_language": "en"}],
+            "referred_by": {"name": "Grace Park", "role": "teacher"},
+            "concerns": {"text": "Lucia struggles to decode words",
+                         "areas": ["schoolwork"]}}, staff, 201)
+        referral_path = f"/api/referral/referrals/{referral['referral_id']}"
+        await post(f"{referral_path}/consent-request", {
+            **NOTICE, "assessments_proposed": [{"area": "reading", "description": "Reading"}]},
+            staff)
+        await post(f"{referral_path}/consent",
+                   {"decision": "given", "signed_on": "2026-03-02"},
+                   system.auth("parent", MOTHER))
+
+        async def evaluation_opened() -> bool:
+            return bool(await self.found("/api/evaluation/evaluations"))
+        await eventually(evaluation_opened, what="the evaluation opened from consent")
+        (evaluation,) = await self.found("/api/evaluation/evaluations")
+        evaluation_path = f"/api/evaluation/evaluations/{evaluation['evaluation_id']}"
+        self.on("2026-04-15")
+        for evaluator, role in (("Dr. Ruth Chen", "psychologist"), ("Sam Okafor", "teacher")):
+            await post(f"{evaluation_path}/assessments", {
+                "area": "reading", "evaluator": {"name": evaluator, "role": role},
+                "instrument": "WIAT-4", "completed_on": "2026-04-01",
+                "summary": "reads two grades below level"},
+                {**system.auth("evaluator", "evaluator-1", [SCHOOL]),
+                 "X-Access-Purpose": "evaluation"}, 201)
+        await post(f"{evaluation_path}/eligibility", {
+            "eligible": True, "categories": ["specific_learning_disability"],
+            "adverse_effect": True, "needs_special_education": True,
+            "team": [{"name": "Rosa Garcia", "role": "parent"},
+                     {"name": "Dr. Ruth Chen", "role": "psychologist"}],
+            "parent_participated": True, "determined_on": "2026-04-15",
+            "rationale": "a learning disability in reading"}, staff, 201)
+
+        async def planning_opened() -> bool:
+            return bool(await self.found("/api/planning/cases"))
+        await eventually(planning_opened, what="the planning case opened from eligibility")
+        (case,) = await self.found("/api/planning/cases")
+        case_path = f"/api/planning/cases/{case['case_id']}"
+        self.on("2026-05-01")
+        scheduled = await post(f"{case_path}/meetings", {
+            "purposes": ["initial_plan"], "meeting_on": "2026-05-10", "starts_at": "09:30",
+            "location": "Lincoln Elementary", "invited": TEAM[1:]}, staff, 201)
+        meeting_id = scheduled["meetings"][0]["meeting_id"]
+        self.on("2026-05-10")
+        await post(f"{case_path}/meetings/{meeting_id}/held", {"attendees": TEAM}, staff)
+        drafted = await post(f"{case_path}/plans", {"content": PLAN}, staff, 201)
+        await post(f"{case_path}/plans/{drafted['drafts'][0]['plan_id']}/finalize",
+                   {"meeting_id": meeting_id, "notice": NOTICE}, staff)
+        return case_path
+
+
 async def test_the_lifecycle_from_referral_to_a_complaint_reaches_each_parent_once(
         isolation, inbox):
     clock = FixedClock(datetime(2026, 3, 2, 15, tzinfo=UTC))
     system = await isolation.system(
         discover_services(["referral", "evaluation", "planning", "notifications"]),
         clock=clock, workers=True)
-    client = system.client
-    staff = {**system.auth("case_manager", "case_manager-1", [SCHOOL]),
-             "X-Access-Purpose": "developing the student's IEP"}
-
-    def on(day: str) -> None:
-        clock.set(datetime.fromisoformat(f"{day}T15:00:00+00:00"))
-
-    async def post(path: str, body: dict, headers: dict, expect: int = 200) -> dict:
-        response = await client.post(path, json=body, headers=headers)
-        assert response.status_code == expect, response.text
-        return dict(response.json())
-
-    async def found(path: str) -> list:
-        response = await client.get(path, params={"student_id": STUDENT}, headers=staff)
-        return list(response.json()) if response.status_code == 200 else []
-
-    referral = await post("/api/referral/referrals", {
-        "student": {"district_student_id": STUDENT, "name": "Lucia Garcia",
-                    "date_of_birth": "2017-05-14", "grade": "3", "school_id": SCHOOL,
-                    "primary_language": "es"},
-        "guardians": [{"guardian_id": MOTHER, "name": "Rosa Garcia",
-                       "email": "rosa@example.org", "preferred_language": "es"},
-                      {"guardian_id": FATHER, "name": "Tomas Garcia",
-                       "email": "tomas@example.org", "preferred_language": "en"}],
-        "referred_by": {"name": "Grace Park", "role": "teacher"},
-        "concerns": {"text": "Lucia struggles to decode words", "areas": ["schoolwork"]}},
-        staff, 201)
-    referral_path = f"/api/referral/referrals/{referral['referral_id']}"
-    await post(f"{referral_path}/consent-request", {
-        **NOTICE, "assessments_proposed": [{"area": "reading", "description": "Reading"}]},
-        staff)
-    await post(f"{referral_path}/consent", {"decision": "given", "signed_on": "2026-03-02"},
-               system.auth("parent", MOTHER))
-
-    async def evaluation_opened() -> bool:
-        return bool(await found("/api/evaluation/evaluations"))
-    await eventually(evaluation_opened, what="the evaluation opened from consent")
-    (evaluation,) = await found("/api/evaluation/evaluations")
-    evaluation_path = f"/api/evaluation/evaluations/{evaluation['evaluation_id']}"
-    on("2026-04-15")
-    for evaluator, role in (("Dr. Ruth Chen", "psychologist"), ("Sam Okafor", "teacher")):
-        await post(f"{evaluation_path}/assessments", {
-            "area": "reading", "evaluator": {"name": evaluator, "role": role},
-            "instrument": "WIAT-4", "completed_on": "2026-04-01",
-            "summary": "reads two grades below level"},
-            {**system.auth("evaluator", "evaluator-1", [SCHOOL]),
-             "X-Access-Purpose": "evaluation"}, 201)
-    await post(f"{evaluation_path}/eligibility", {
-        "eligible": True, "categories": ["specific_learning_disability"],
-        "adverse_effect": True, "needs_special_education": True,
-        "team": [{"name": "Rosa Garcia", "role": "parent"},
-                 {"name": "Dr. Ruth Chen", "role": "psychologist"}],
-        "parent_participated": True, "determined_on": "2026-04-15",
-        "rationale": "a learning disability in reading"}, staff, 201)
-
-    async def planning_opened() -> bool:
-        return bool(await found("/api/planning/cases"))
-    await eventually(planning_opened, what="the planning case opened from eligibility")
-    (case,) = await found("/api/planning/cases")
-    case_path = f"/api/planning/cases/{case['case_id']}"
-    on("2026-05-01")
-    scheduled = await post(f"{case_path}/meetings", {
-        "purposes": ["initial_plan"], "meeting_on": "2026-05-10", "starts_at": "09:30",
-        "location": "Lincoln Elementary", "invited": TEAM[1:]}, staff, 201)
-    meeting_id = scheduled["meetings"][0]["meeting_id"]
-    on("2026-05-10")
-    await post(f"{case_path}/meetings/{meeting_id}/held", {"attendees": TEAM}, staff)
-    drafted = await post(f"{case_path}/plans", {"content": PLAN}, staff, 201)
-    await post(f"{case_path}/plans/{drafted['drafts'][0]['plan_id']}/finalize",
-               {"meeting_id": meeting_id, "notice": NOTICE}, staff)
+    people = Lifecycle(system, clock)
+    client, post, on = system.client, people.post, people.on
+    case_path = await people.to_a_written_plan()
     on("2026-09-01")
     await post(f"{case_path}/disputes", {
         "kind": "due_process_complaint", "problem": "Reading support is not enough",
@@ -207,3 +222,61 @@ async def test_the_lifecycle_from_referral_to_a_complaint_reaches_each_parent_on
     meeting = next(m for m in inbox.to("rosa@example.org")
                    if m["Subject"] == "Está invitado/a a una reunión del IEP")
     assert "10 de mayo de 2026" in meeting.get_body(("plain",)).get_content()
+
+
+async def test_a_progress_report_on_the_services_delivery_topic_reaches_the_parents_with_its_pdf(
+        isolation, inbox):
+    """The report is appended to the services-delivery store as its decider would write it
+    (the real event class, with goals and services) and published by its relay."""
+    events = pytest.importorskip("iep_services_delivery.domain.events")
+    values = pytest.importorskip("iep_services_delivery.domain.values")
+    from iep_kernel.events import Metadata
+
+    clock = FixedClock(datetime(2026, 11, 10, 15, tzinfo=UTC))
+    system = await isolation.system(discover_services(
+        ["referral", "services-delivery", "notifications"]), clock=clock, workers=True)
+    people = Lifecycle(system, clock)
+    await people.post("/api/referral/referrals", {
+        "student": {"district_student_id": STUDENT, "name": "Lucia Garcia",
+                    "date_of_birth": "2017-05-14", "grade": "3", "school_id": SCHOOL,
+                    "primary_language": "es"},
+        "guardians": [{"guardian_id": MOTHER, "name": "Rosa Garcia",
+                       "email": "rosa@example.org", "preferred_language": "es"},
+                      {"guardian_id": FATHER, "name": "Tomas Garcia",
+                       "email": "tomas@example.org", "preferred_language": "en"}],
+        "referred_by": {"name": "Grace Park", "role": "teacher"},
+        "concerns": {"text": "decoding", "areas": ["schoolwork"]}}, people.staff, 201)
+    report = events.ProgressReportIssued(
+        student_id=STUDENT, report_id="rep-1", school_id=SCHOOL, case_id="case-1",
+        plan_id="plan-1", version=1, due_on="2026-11-10", issued_on="2026-11-10",
+        period_starts_on="2026-05-10", period_ends_on="2026-11-10",
+        goals=[values.GoalProgress(
+            goal_id="g1", area="reading", statement="Read grade-level text fluently",
+            baseline="40 words a minute", target="90 words a minute",
+            measured_by="weekly fluency probes", baseline_value=40, target_value=90,
+            latest_value=62, observations=[values.Measurement(observed_on="2026-10-01",
+                                                              value=62)],
+            status="on_track")],
+        services=[values.ServiceCompliance(
+            schedule_id="sch-a", service="specially_designed_instruction",
+            minutes_required=1800, minutes_delivered=1710, minutes_missed=90,
+            compensatory_owed=45)],
+        guardians=[values.Guardian(guardian_id=MOTHER, language="es"),
+                   values.Guardian(guardian_id=FATHER, language="en")], late=False)
+    await system.runtime("services-delivery").store.append(
+        "reports-S-4711", 0, [report], Metadata(correlation_id="report-1"))
+
+    async def delivered() -> bool:
+        return bool(inbox.to("tomas@example.org")) and any(
+            m["Subject"].startswith("Informe de progreso") for m in inbox.to("rosa@example.org"))
+    await eventually(delivered, what="the progress report by email to both parents")
+    spanish = next(m for m in inbox.to("rosa@example.org")
+                   if m["Subject"].startswith("Informe de progreso"))
+    (pdf,) = spanish.iter_attachments()
+    assert (pdf.get_filename(), pdf.get_content_type()) == ("rep-1.pdf", "application/pdf")
+    assert pdf.get_content().startswith(b"%PDF")
+    text = spanish.get_body(("plain",)).get_content()
+    assert "del 10 de mayo de 2026 al 10 de noviembre de 2026" in text
+    (english,) = [m for m in inbox.to("tomas@example.org")
+                  if m["Subject"] == "Progress report on your child's IEP goals"]
+    assert "The report is attached." in english.get_body(("plain",)).get_content()

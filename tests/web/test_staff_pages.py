@@ -51,5 +51,5 @@ async def test_case_manager_records_assessments_and_eligibility_and_sees_the_409
     await _assess(page, "speech", "Dia Patel", "speech_therapist", "CELF-5")
     await _determine(page)
     await expect(page.locator("#done")).to_be_visible()
-    await expect(page.locator(".facts").first).to_contain_text("Eligible: plan to write")
+    await expect(page.locator("#form-eligibility")).to_have_count(0)
     await expect(page.locator(".timeline")).to_contain_text("EligibilityDetermined")

@@ -14,11 +14,41 @@ STAGES = {
     "consent_refused": N_("Consent refused"), "evaluating": N_("Evaluating"),
     "eligible": N_("Eligible: plan to write"), "not_eligible": N_("Not eligible"),
     "section_504": N_("Section 504"), "closed": N_("Closed"),
+    "meeting_due": N_("IEP meeting to hold"), "meeting_scheduled": N_("IEP meeting scheduled"),
+    "plan_being_written": N_("Plan being written"),
+    "awaiting_services_consent": N_("Awaiting consent to services"),
+    "services_consent_refused": N_("Consent to services refused"),
+    "plan_in_effect": N_("Plan in effect"), "consent_revoked": N_("Consent revoked"),
+    "in_dispute": N_("In dispute"), "unknown": N_("Unknown"),
 }
 
 DEADLINES = {
     "consent_follow_up": N_("Follow up on consent"), "evaluation_due": N_("Evaluation due"),
-    "iep_meeting_due": N_("IEP meeting due"),
+    "iep_meeting_due": N_("IEP meeting due"), "annual_review_due": N_("Annual review due"),
+    "reevaluation_due": N_("Reevaluation due"),
+    "dispute_response_due": N_("Response to a complaint due"),
+    "resolution_meeting_due": N_("Resolution meeting due"),
+    "resolution_period_ends": N_("Resolution period ends"),
+    "hearing_decision_due": N_("Hearing decision due"),
+    "complaint_decision_due": N_("State complaint decision due"),
+    "dispute_open": N_("Open dispute"), "progress_report_due": N_("Progress report due"),
+}
+
+# The compliance dashboard's lists, in the order shown (a list the views add later is
+# shown under its own name until it is named here).
+BUCKETS = {
+    "evaluations_overdue": N_("Evaluations overdue"),
+    "evaluations_due_soon": N_("Evaluations due soon"),
+    "consents_unanswered": N_("Consents unanswered"),
+    "meetings_overdue": N_("IEP meetings overdue"),
+    "meetings_due_soon": N_("IEP meetings due soon"),
+    "reviews_overdue": N_("Annual reviews overdue"),
+    "reviews_due_soon": N_("Annual reviews due soon"),
+    "reevaluations_overdue": N_("Reevaluations overdue"),
+    "reevaluations_due_soon": N_("Reevaluations due soon"),
+    "disputes_open": N_("Open disputes"),
+    "progress_reports_overdue": N_("Progress reports overdue"),
+    "progress_reports_due_soon": N_("Progress reports due soon"),
 }
 
 ASSESSMENT_AREAS = {
@@ -87,4 +117,4 @@ GRADES = ("PK", "TK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "1
 ALL = {"roles": ROLES, "stages": STAGES, "deadlines": DEADLINES, "areas": ASSESSMENT_AREAS,
        "evaluator_roles": EVALUATOR_ROLES, "categories": CATEGORIES, "team_roles": TEAM_ROLES,
        "meeting_roles": MEETING_ROLES, "concern_areas": CONCERN_AREAS,
-       "dispute_kinds": DISPUTE_KINDS, "grades": GRADES}
+       "dispute_kinds": DISPUTE_KINDS, "grades": GRADES, "buckets": BUCKETS}

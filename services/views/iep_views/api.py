@@ -127,9 +127,11 @@ async def compliance(
     schools = schools_in_scope(who, school_id)
     counts, listed = await queries.compliance(runtime.pool, schools, on,
                                               bucket_specs(district), limit)
-    shown = schools if schools is not None else sorted({s for s, _ in counts})
+    services = await queries.school_services(runtime.pool, schools)
+    shown = schools if schools is not None else sorted(
+        {s for s, _ in counts} | {r["school_id"] for r in services})
     return dashboard_of(shown, counts, listed, on, district,
-                        "district" if schools is None else "schools", state)
+                        "district" if schools is None else "schools", state, services)
 
 
 @router.get("/students/{student_id}")
@@ -157,7 +159,8 @@ async def _children(runtime: ServiceRuntime, access: "AccessLog", who: Principal
         raise HTTPException(404, NO_SUCH_STUDENT)
     for child in found:
         await access.record(who, child.case.student_id, "views/parent-view")
-    return MyChildren(children=[child_view(c, CASES.rules) for c in found],
+    on = today(runtime)
+    return MyChildren(children=[child_view(c, CASES.rules, on) for c in found],
                       **state.model_dump())
 
 

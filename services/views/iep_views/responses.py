@@ -1,5 +1,6 @@
 """The views' response bodies, one per view, and how rows become them."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -7,9 +8,9 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from iep_views.app.i18n import Speaker
-from iep_views.app.parent import TIMELINE, standing
+from iep_views.app.parent import TIMELINE, services_and_reports, standing
 from iep_views.app.queries import Child
-from iep_views.domain import rules
+from iep_views.domain import delivery, rules
 from iep_views.domain.rules import Bucket, ViewRules, bucket_rule
 
 
@@ -44,6 +45,17 @@ def deadline_of(row: asyncpg.Record | dict[str, Any], today: date) -> NextDeadli
                         overdue=rules.is_overdue(today, row["deadline_on"]))
 
 
+class ServicesSummary(BaseModel):
+    """Services minutes from the plan's start to today: what the schedules require (the
+    services-delivery arithmetic), what was delivered and missed, what is owed back."""
+
+    minutes_required: int
+    minutes_delivered: int
+    minutes_missed: int
+    compensatory_owed: int = Field(description="Minutes missed through the district's fault "
+                                               "and not yet made up")
+
+
 class StudentLine(BaseModel):
     """A student in a list: ids, stage and deadline; no personal data."""
 
@@ -59,6 +71,7 @@ class StudentLine(BaseModel):
                                               "student stays in the current placement "
                                               "(34 CFR 300.518)")
     next_deadline: NextDeadline | None
+    services: ServicesSummary | None = Field(None, description="Once services are scheduled")
 
 
 def line_of(row: asyncpg.Record | dict[str, Any], today: date) -> StudentLine:
@@ -66,7 +79,13 @@ def line_of(row: asyncpg.Record | dict[str, Any], today: date) -> StudentLine:
                        referral_id=row["referral_id"], evaluation_id=row["evaluation_id"],
                        case_id=row["case_id"], plan_id=row["plan_id"],
                        grade=row["grade"], stage=row["stage"], stay_put=row["stay_put"],
-                       next_deadline=deadline_of(row, today))
+                       next_deadline=deadline_of(row, today),
+                       services=_services(row["services"], today))
+
+
+def _services(services: list[dict[str, Any]] | None, today: date) -> ServicesSummary | None:
+    found = delivery.summary(services, today)
+    return ServicesSummary(**found) if found else None
 
 
 class Caseload(Freshness):
@@ -94,6 +113,11 @@ class SchoolCompliance(BaseModel):
     reevaluations_due_soon: ComplianceList
     disputes_open: ComplianceList = Field(description="Each open dispute with its nearest "
                                                       "deadline")
+    progress_reports_overdue: ComplianceList
+    progress_reports_due_soon: ComplianceList
+    services: ServicesSummary | None = Field(None, description="The school's services "
+                                                               "minutes, students with "
+                                                               "services together")
 
 
 class ComplianceTotals(BaseModel):
@@ -107,6 +131,9 @@ class ComplianceTotals(BaseModel):
     reevaluations_overdue: int
     reevaluations_due_soon: int
     disputes_open: int
+    progress_reports_overdue: int
+    progress_reports_due_soon: int
+    services: ServicesSummary | None = None
 
 
 class ComplianceDashboard(Freshness):
@@ -120,19 +147,37 @@ class ComplianceDashboard(Freshness):
     schools: list[SchoolCompliance]
 
 
+def _add(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] | None:
+    if a is None or b is None:
+        return a or b
+    return {k: a[k] + b[k] for k in a}
+
+
 def dashboard_of(schools: list[str], counts: dict[tuple[str, str], int],
                  listed: list[dict[str, Any]], today: date, district: ViewRules,
-                 scope: str, freshness: Freshness) -> ComplianceDashboard:
+                 scope: str, freshness: Freshness,
+                 services: Sequence[asyncpg.Record | dict[str, Any]] = ()
+                 ) -> ComplianceDashboard:
     lines: dict[tuple[str, str], list[StudentLine]] = {}
     for row in listed:
         lines.setdefault((row["school_id"], row["bucket"]), []).append(line_of(row, today))
-    sections = [SchoolCompliance(school_id=school, **{
+    minutes: dict[str, dict[str, int] | None] = {}
+    for row in services:
+        if row["school_id"] is None:
+            continue
+        minutes[row["school_id"]] = _add(minutes.get(row["school_id"]),
+                                         delivery.summary(row["services"], today))
+    whole: dict[str, int] | None = None
+    for found in minutes.values():
+        whole = _add(whole, found)
+    sections = [SchoolCompliance(school_id=school, services=minutes.get(school), **{
         bucket: ComplianceList(count=counts.get((school, bucket), 0),
                                rule=bucket_rule(bucket, district),
                                students=lines.get((school, bucket), []))
         for bucket in Bucket.ALL}) for school in schools]
-    totals = ComplianceTotals(**{bucket: sum(n for (_, b), n in counts.items() if b == bucket)
-                                 for bucket in Bucket.ALL})
+    totals = ComplianceTotals(services=whole, **{
+        bucket: sum(n for (_, b), n in counts.items() if b == bucket)
+        for bucket in Bucket.ALL})
     return ComplianceDashboard(
         today=today, scope=scope, due_soon_days=district.due_soon_days,
         review_due_soon_days=district.review_due_soon_days,
@@ -164,6 +209,10 @@ class CaseFile(Freshness):
     planning: dict[str, Any] | None = Field(
         None, description="The planning case: meetings, plan, consent, review, "
                           "reevaluation and disputes with their deadlines")
+    delivery: dict[str, Any] | None = Field(
+        None, description="Services as scheduled and logged, compensatory balance, progress "
+                          "reports")
+    services: ServicesSummary | None = None
     records_destroyed_on: date | None
     timeline: list[CaseEntry] = Field(description="Everything known, newest first")
 
@@ -176,6 +225,7 @@ def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date
         student_name=referral["student_name"] if referral else None,
         guardians=list(referral["guardians"]) if referral else [],
         referral=referral, evaluation=row["evaluation"], planning=row["planning"],
+        delivery=row["delivery"], services=_services(row["services"], today),
         records_destroyed_on=row["records_destroyed_on"],
         timeline=[CaseEntry(on=e["happened_on"], **{k: e[k] for k in (
             "kind", "source", "event_type", "position", "recorded_at", "actor_role",
@@ -200,6 +250,23 @@ class ParentTimelineEntry(BaseModel):
     text: str
 
 
+class ServiceReceived(BaseModel):
+    schedule_id: str
+    service: str
+    minutes_promised: int = Field(description="What the plan's schedule required up to today")
+    minutes_received: int
+    minutes_owed: int = Field(description="Missed through the school's fault, to be made up")
+    text: str
+
+
+class ProgressReportLine(BaseModel):
+    report_id: str
+    due_on: date
+    issued_on: date | None
+    pdf: str | None = Field(description="Where the report's PDF is, once issued")
+    text: str
+
+
 class ChildView(BaseModel):
     student_id: str
     name: str | None
@@ -209,15 +276,20 @@ class ChildView(BaseModel):
     summary: str = Field(description="Where things stand, in a sentence")
     actions: list[ParentAction] = Field(description="What is waiting for you")
     timeline: list[ParentTimelineEntry] = Field(description="What happened, newest first")
+    services: list[ServiceReceived] = Field(default_factory=list,
+                                            description="Services received against the plan")
+    progress_reports: list[ProgressReportLine] = Field(default_factory=list,
+                                                       description="Newest first")
 
 
 class MyChildren(Freshness):
     children: list[ChildView]
 
 
-def child_view(child: Child, district: ViewRules) -> ChildView:
+def child_view(child: Child, district: ViewRules, today: date) -> ChildView:
     speaker = Speaker(child.preferred_language)
     where = standing(child.case, speaker, district)
+    received, reports = services_and_reports(child.case, speaker, today)
     referral = child.case.referral
     return ChildView(
         student_id=child.case.student_id,
@@ -227,4 +299,6 @@ def child_view(child: Child, district: ViewRules) -> ChildView:
         timeline=[ParentTimelineEntry(on=e["happened_on"], on_text=speaker.day(e["happened_on"]),
                                       kind=e["kind"], text=TIMELINE[e["kind"]](speaker,
                                                                               e["facts"]))
-                  for e in child.entries])
+                  for e in child.entries],
+        services=[ServiceReceived(**s) for s in received],
+        progress_reports=[ProgressReportLine(**r) for r in reports])

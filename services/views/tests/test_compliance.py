@@ -8,7 +8,7 @@ from iep_views.domain.rules import Bucket
 
 from .conftest import Desk
 
-NONE = {bucket: 0 for bucket in Bucket.ALL}
+NONE: dict[str, object] = {**{bucket: 0 for bucket in Bucket.ALL}, "services": None}
 
 
 async def evaluating(desk: Desk, student_id: str, guardian: str, school_id: str = "sch-1"

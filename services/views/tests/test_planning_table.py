@@ -211,5 +211,5 @@ def test_every_kind_a_planning_event_gives_the_parent_reads_in_both_languages() 
 
 
 def test_the_table_reads_the_planning_topic() -> None:
-    assert SOURCES == ("evaluation", "planning", "referral")
+    assert SOURCES == ("evaluation", "planning", "referral", "services-delivery")
     assert ("planning", "PlanWritten") in TABLE

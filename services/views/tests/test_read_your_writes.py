@@ -15,7 +15,7 @@ async def test_a_view_request_with_a_commands_position_sees_that_command(desk: D
     assert body["caught_up"] is True
     assert [s["student_id"] for s in body["students"]] == ["stu-1"]
     assert body["applied"]["referral"] >= made["position"]
-    assert set(body["applied"]) == {"referral", "evaluation", "planning"}
+    assert set(body["applied"]) == {"referral", "evaluation", "planning", "services-delivery"}
     asked = await desk.ask_consent(made["referral_id"])
     (child,) = (await desk.view("my-children", desk.parent("g-1"), source="referral",
                                 position=asked["position"])).json()["children"]

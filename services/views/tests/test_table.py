@@ -116,7 +116,7 @@ def test_destroyed_personal_fields_leave_nothing_personal_in_the_entry() -> None
     assert step.entry.facts["concern_areas"] == ["schoolwork"]
 
 
-def test_the_table_reads_the_referral_evaluation_and_planning_topics() -> None:
-    assert SOURCES == ("evaluation", "planning", "referral")
+def test_the_table_reads_the_four_services_topics() -> None:
+    assert SOURCES == ("evaluation", "planning", "referral", "services-delivery")
     assert ("referral", "RecordAccessed") not in TABLE
     assert TABLE.apply(Case(student_id="s"), seen("referral", "RecordAccessed")) is None

@@ -10,6 +10,7 @@ from datetime import date, time
 from typing import Any
 
 from iep_views.app.i18n import Speaker
+from iep_views.domain import delivery
 from iep_views.domain.case import Case, DisputePart, MeetingPart, PlanningPart, Stage
 from iep_views.domain.rules import ViewRules
 
@@ -321,4 +322,68 @@ TIMELINE: dict[str, Say] = {
     "state_complaint_decided": _fixed(N_("The state decided the complaint.")),
     "dispute_resolved": _fixed(N_("The dispute was resolved.")),
     "dispute_withdrawn": _fixed(N_("The dispute was withdrawn.")),
+    # services delivery
+    "service_scheduled": lambda speaker, facts: speaker.say(
+        N_("Services began: %(service)s."), service=service_name(speaker, facts["service"])),
+    "services_stopped": _fixed(N_("The services stopped.")),
+    "progress_report_issued": _fixed(N_("A progress report on your child's goals was sent "
+                                        "to you.")),
 }
+
+
+SERVICES = {
+    "specially_designed_instruction": N_("specially designed instruction"),
+    "audiology": N_("audiology"), "counseling": N_("counseling"),
+    "early_identification_and_assessment": N_("early identification and assessment"),
+    "interpreting": N_("interpreting"), "medical_services": N_("medical services"),
+    "occupational_therapy": N_("occupational therapy"),
+    "orientation_and_mobility": N_("orientation and mobility"),
+    "parent_counseling_and_training": N_("parent counseling and training"),
+    "physical_therapy": N_("physical therapy"),
+    "psychological_services": N_("psychological services"), "recreation": N_("recreation"),
+    "rehabilitation_counseling": N_("rehabilitation counseling"),
+    "school_health_and_nurse_services": N_("school health and nurse services"),
+    "social_work": N_("social work"),
+    "speech_language_pathology": N_("speech and language therapy"),
+    "transportation": N_("transportation"),
+}
+PDF = "/api/services-delivery/progress-reports/{report_id}.pdf"
+
+
+def service_name(speaker: Speaker, service: str) -> str:
+    return speaker.say(SERVICES[service]) if service in SERVICES else service
+
+
+def services_and_reports(case: Case, speaker: Speaker, today: date
+                         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each service received against what the plan promised so far, and each progress
+    report (with where its PDF is once issued), newest first."""
+    if case.delivery is None:
+        return [], []
+    services = []
+    for schedule in case.delivery.schedules:
+        promised = delivery.minutes_required(schedule, today)
+        received = delivery.minutes_delivered(schedule, today)
+        name = service_name(speaker, schedule.service)
+        text = speaker.say(N_("%(service)s: %(received)s of %(promised)s minutes received so "
+                              "far."), service=name, received=received, promised=promised)
+        if schedule.owed:
+            text += " " + speaker.say(N_("The school owes your child %(owed)s minutes, to be "
+                                         "made up."), owed=schedule.owed)
+        services.append({"schedule_id": schedule.schedule_id, "service": schedule.service,
+                         "minutes_promised": promised, "minutes_received": received,
+                         "minutes_owed": schedule.owed, "text": text})
+    reports = []
+    for report in sorted(case.delivery.reports, key=lambda r: (r.due_on, r.report_id),
+                         reverse=True):
+        if report.issued_on is not None:
+            text = speaker.say(N_("A progress report on your child's goals was sent on "
+                                  "%(issued)s."), issued=speaker.day(report.issued_on))
+        else:
+            text = speaker.say(N_("A progress report on your child's goals is due on "
+                                  "%(due)s."), due=speaker.day(report.due_on))
+        reports.append({"report_id": report.report_id, "due_on": report.due_on,
+                        "issued_on": report.issued_on,
+                        "pdf": PDF.format(report_id=report.report_id)
+                        if report.issued_on else None, "text": text})
+    return services, reports

@@ -18,7 +18,7 @@ from iep_views.domain.rules import BucketSpec
 _ROW = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
         "referral->>'referral_id' AS referral_id, referral->>'grade' AS grade, "
         "evaluation->>'evaluation_id' AS evaluation_id, planning->>'case_id' AS case_id, "
-        "planning->>'plan_id' AS plan_id, stay_put")
+        "planning->>'plan_id' AS plan_id, stay_put, services")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ async def compliance(pool: asyncpg.Pool, schools: list[str] | None, today: date,
     listed = await pool.fetch(
         f"SELECT r.*, s.stage, s.stay_put, s.referral->>'referral_id' AS referral_id, "
         "s.referral->>'grade' AS grade, s.evaluation->>'evaluation_id' AS evaluation_id, "
-        "s.planning->>'case_id' AS case_id, s.planning->>'plan_id' AS plan_id, "
+        "s.planning->>'case_id' AS case_id, s.planning->>'plan_id' AS plan_id, s.services, "
         "r.kind AS deadline_kind, r.due_on AS deadline_on, r.rule AS deadline_rule "
         "FROM (SELECT b.*, row_number() OVER (PARTITION BY school_id, bucket "
         f"ORDER BY due_on NULLS LAST, student_id, about) AS n FROM ({bucketed}) b "
@@ -86,10 +86,18 @@ async def compliance(pool: asyncpg.Pool, schools: list[str] | None, today: date,
     return found, [dict(r) for r in listed]
 
 
+async def school_services(pool: asyncpg.Pool, schools: list[str] | None
+                          ) -> list[asyncpg.Record]:
+    """Each school's students with services: their schedules, to count minutes."""
+    return await pool.fetch(
+        "SELECT school_id, student_id, services FROM case_students WHERE services IS NOT NULL "
+        "AND ($1::text[] IS NULL OR school_id = ANY($1::text[]))", schools)
+
+
 async def case_file(pool: asyncpg.Pool, student_id: str
                     ) -> tuple[asyncpg.Record, list[asyncpg.Record]] | None:
     row = await pool.fetchrow(
-        f"SELECT {_ROW}, referral, evaluation, planning, records_destroyed_on "
+        f"SELECT {_ROW}, referral, evaluation, planning, delivery, records_destroyed_on "
         "FROM case_students "
         "WHERE student_id = $1", student_id)
     if row is None:
@@ -113,7 +121,8 @@ async def children_of(pool: asyncpg.Pool, guardian_id: str, kinds: list[str],
     """The guardian's children (or the one asked for), with the timeline entries a parent
     sees: those about the case, and notices addressed to this guardian."""
     rows = await pool.fetch(
-        "SELECT s.student_id, s.referral, s.evaluation, s.planning, s.records_destroyed_on, "
+        "SELECT s.student_id, s.referral, s.evaluation, s.planning, s.delivery, "
+        "s.records_destroyed_on, "
         "g.preferred_language FROM case_guardians g JOIN case_students s USING (student_id) "
         "WHERE g.guardian_id = $1 AND ($2::text IS NULL OR g.student_id = $2) "
         "ORDER BY s.student_id", guardian_id, student_id)

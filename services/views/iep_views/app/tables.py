@@ -12,7 +12,14 @@ from typing import Any
 
 import asyncpg
 
-from iep_views.domain.case import Case, Entry, EvaluationPart, PlanningPart, ReferralPart
+from iep_views.domain.case import (
+    Case,
+    DeliveryPart,
+    Entry,
+    EvaluationPart,
+    PlanningPart,
+    ReferralPart,
+)
 from iep_views.domain.rules import ViewRules
 
 TABLES = ("case_students", "case_deadlines", "case_guardians", "case_events")
@@ -29,10 +36,16 @@ CREATE TABLE IF NOT EXISTS case_students (
     evaluation           jsonb,
     records_destroyed_on date,
     planning             jsonb,
-    stay_put             boolean NOT NULL DEFAULT false
+    stay_put             boolean NOT NULL DEFAULT false,
+    delivery             jsonb,
+    services             jsonb,
+    minutes_owed         integer NOT NULL DEFAULT 0
 );
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS planning jsonb;
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS stay_put boolean NOT NULL DEFAULT false;
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS delivery jsonb;
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS services jsonb;
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS minutes_owed integer NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS case_students_by_school
     ON case_students (school_id, deadline_on, student_id);
 CREATE INDEX IF NOT EXISTS case_students_by_deadline
@@ -79,13 +92,16 @@ CREATE INDEX IF NOT EXISTS case_events_by_student
 """
 
 _CASE_COLUMNS = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
-                 "referral, evaluation, records_destroyed_on, planning, stay_put")
+                 "referral, evaluation, records_destroyed_on, planning, stay_put, delivery, "
+                 "services, minutes_owed")
 _UPSERT_CASE = (
     f"INSERT INTO case_students ({_CASE_COLUMNS}) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12::jsonb, "
+    "$13::jsonb, $14) "
     "ON CONFLICT (student_id) DO UPDATE SET school_id = $2, stage = $3, deadline_kind = $4, "
     "deadline_on = $5, deadline_rule = $6, referral = $7::jsonb, evaluation = $8::jsonb, "
-    "records_destroyed_on = $9, planning = $10::jsonb, stay_put = $11")
+    "records_destroyed_on = $9, planning = $10::jsonb, stay_put = $11, delivery = $12::jsonb, "
+    "services = $13::jsonb, minutes_owed = $14")
 _DEADLINE_COLUMNS = ["student_id", "school_id", "kind", "due_on", "rule", "about"]
 _ENTRY_COLUMNS = ("source, position, student_id, event_id, event_type, kind, happened_on, "
                   "recorded_at, actor_role, guardian_id, facts, personal")
@@ -104,19 +120,20 @@ def _json(value: Any) -> str | None:
 
 
 def case_of(record: asyncpg.Record) -> Case:
-    referral, evaluation, planning = record["referral"], record["evaluation"], \
-        record["planning"]
+    referral, evaluation, planning, delivery = record["referral"], record["evaluation"], \
+        record["planning"], record["delivery"]
     return Case(
         student_id=record["student_id"],
         referral=None if referral is None else ReferralPart.model_validate(referral),
         evaluation=None if evaluation is None else EvaluationPart.model_validate(evaluation),
         planning=None if planning is None else PlanningPart.model_validate(planning),
+        delivery=None if delivery is None else DeliveryPart.model_validate(delivery),
         records_destroyed_on=record["records_destroyed_on"])
 
 
 async def load_cases(conn: asyncpg.Connection, student_ids: Iterable[str]) -> dict[str, Case]:
     rows = await conn.fetch(
-        "SELECT student_id, referral, evaluation, planning, records_destroyed_on "
+        "SELECT student_id, referral, evaluation, planning, delivery, records_destroyed_on "
         "FROM case_students WHERE student_id = ANY($1::text[])", list(student_ids))
     return {r["student_id"]: case_of(r) for r in rows}
 
@@ -130,7 +147,21 @@ def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
             _json(case.evaluation.model_dump(mode="json")) if case.evaluation else None,
             case.records_destroyed_on,
             _json(case.planning.model_dump(mode="json")) if case.planning else None,
-            case.stay_put)
+            case.stay_put,
+            _json(case.delivery.model_dump(mode="json")) if case.delivery else None,
+            _json(services_of(case)), case.delivery.owed if case.delivery else 0)
+
+
+def services_of(case: Case) -> list[dict[str, Any]] | None:
+    """Each scheduled service without its sessions: what lists need to count minutes."""
+    if case.delivery is None or not case.delivery.schedules:
+        return None
+    return [{"schedule_id": s.schedule_id, "service": s.service,
+             "minutes_per_session": s.minutes_per_session,
+             "sessions_per_period": s.sessions_per_period, "period": s.period,
+             "starts_on": s.starts_on.isoformat(), "ends_on": s.ends_on.isoformat(),
+             "delivered": s.delivered, "missed": s.missed, "owed": s.owed}
+            for s in case.delivery.schedules]
 
 
 def deadline_rows(case: Case, district: ViewRules) -> list[tuple[Any, ...]]:
@@ -151,13 +182,15 @@ async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
         await conn.executemany(_UPSERT_CASE, rows)
         return
     await _copy_in(conn, "case_students", rows, _CASE_COLUMNS,
-                   ("referral", "evaluation", "planning"),
+                   ("referral", "evaluation", "planning", "delivery", "services"),
                    "ON CONFLICT (student_id) DO UPDATE SET school_id = EXCLUDED.school_id, "
                    "stage = EXCLUDED.stage, deadline_kind = EXCLUDED.deadline_kind, "
                    "deadline_on = EXCLUDED.deadline_on, deadline_rule = EXCLUDED.deadline_rule, "
                    "referral = EXCLUDED.referral, evaluation = EXCLUDED.evaluation, "
                    "records_destroyed_on = EXCLUDED.records_destroyed_on, "
-                   "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put")
+                   "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put, "
+                   "delivery = EXCLUDED.delivery, services = EXCLUDED.services, "
+                   "minutes_owed = EXCLUDED.minutes_owed")
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,

@@ -167,6 +167,66 @@ def dispute_deadline(dispute: DisputePart) -> Deadline:
     return rules.dispute_due(name, due_on, dispute.dispute_id)
 
 
+class SchedulePart(Part):
+    """A service as scheduled from the plan, and its sessions as logged (the latest
+    correction of each)."""
+
+    schedule_id: str
+    service: str
+    minutes_per_session: int
+    sessions_per_period: int
+    period: str  # week, month
+    starts_on: date
+    ends_on: date  # the last day in force (an earlier end included)
+    # (session_id, day, minutes delivered, minutes missed)
+    sessions: tuple[tuple[str, date, int, int], ...] = ()
+    owed: int = 0  # compensatory minutes still owed
+
+    @property
+    def delivered(self) -> int:
+        return sum(s[2] for s in self.sessions)
+
+    @property
+    def missed(self) -> int:
+        return sum(s[3] for s in self.sessions)
+
+
+class ReportPart(Part):
+    report_id: str
+    due_on: date
+    issued_on: date | None = None
+    overdue_raised: bool = False
+
+
+class DeliveryPart(Part):
+    school_id: str | None = None
+    plan_id: str | None = None
+    report_dates: tuple[date, ...] = ()
+    schedules: tuple[SchedulePart, ...] = ()
+    reports: tuple[ReportPart, ...] = ()
+    stopped_on: date | None = None
+
+    @property
+    def owed(self) -> int:
+        return sum(s.owed for s in self.schedules)
+
+    @property
+    def delivered(self) -> int:
+        return sum(s.delivered for s in self.schedules)
+
+    def deadlines(self) -> list[Deadline]:
+        """The next progress report not yet issued (300.320(a)(3)(ii)), by the plan's
+        reporting dates or a report raised as due."""
+        if self.stopped_on is not None:
+            return []
+        issued = {r.due_on for r in self.reports if r.issued_on is not None}
+        due = sorted({*self.report_dates, *(r.due_on for r in self.reports)} - issued)
+        if not due:
+            return []
+        about = next((r.report_id for r in self.reports if r.due_on == due[0]), None)
+        return [rules.progress_report_due(due[0], about)]
+
+
 class Stage:
     REFERRED = "referred"
     AWAITING_CONSENT = "awaiting_consent"
@@ -208,6 +268,7 @@ class Case:
     referral: ReferralPart | None = None
     evaluation: EvaluationPart | None = None
     planning: PlanningPart | None = None
+    delivery: DeliveryPart | None = None
     records_destroyed_on: date | None = None
 
     @property
@@ -233,7 +294,9 @@ class Case:
             return self.referral.school_id
         if self.evaluation is not None:
             return self.evaluation.school_id
-        return self.planning.school_id if self.planning else None
+        if self.planning is not None:
+            return self.planning.school_id
+        return self.delivery.school_id if self.delivery else None
 
     @property
     def stay_put(self) -> bool:
@@ -265,7 +328,10 @@ class Case:
         """Every deadline the case has to meet now (several once a plan is in effect)."""
         planning = self.current_planning
         if planning is not None:
-            return planning.deadlines()
+            found = planning.deadlines()
+            if self.delivery is not None and planning.consent != "revoked":
+                found.extend(self.delivery.deadlines())
+            return found
         found = self._deadline(district)
         return [found] if found is not None else []
 

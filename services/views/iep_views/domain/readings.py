@@ -395,3 +395,98 @@ class DisputeDeadlineRaised(Reading):
     deadline: str
     due_on: date
     days_remaining: int | None = None
+
+
+# -- services delivery ------------------------------------------------------------------
+
+
+class PlanTookEffect(Reading):
+    plan_id: str
+    version: int
+    effective_on: date
+    review_due_on: date
+    report_dates: tuple[date, ...]
+
+
+class ServiceScheduled(Reading):
+    schedule_id: str
+    school_id: str
+    plan_id: str
+    version: int
+    service: str
+    provider_role: str
+    minutes_per_session: int
+    sessions_per_period: int
+    period: str  # week, month
+    location: str
+    starts_on: date
+    ends_on: date
+
+
+class ServiceEnded(Reading):
+    schedule_id: str
+    service: str
+    ended_on: date
+    reason: str
+
+
+class ServicesStopped(Reading):
+    stopped_on: date
+    reason: str
+
+
+class SessionLogged(Reading):
+    """`SessionDelivered`, `SessionMissed` and `SessionCorrected` (with `outcome`)."""
+
+    session_id: str
+    schedule_id: str
+    service: str
+    session_on: date
+    minutes: int
+    outcome: str | None = None
+    cause: str | None = None
+    district_fault: bool = False
+    note: str = ""
+
+
+class CompensatoryMoved(Reading):
+    """`CompensatoryMinutesOwed`, `...Cancelled` and `...Delivered`: `owed_total` is the
+    service's balance after the event."""
+
+    schedule_id: str
+    service: str
+    minutes: int
+    owed_total: int
+    session_on: date | None = None
+    delivered_on: date | None = None
+
+
+class ServiceUnderDelivered(Reading):
+    schedule_id: str
+    service: str
+    period_starts_on: date
+    period_ends_on: date
+    minutes_required: int
+    minutes_delivered: int
+    shortfall: int
+
+
+class GoalProgressObserved(Reading):
+    observation_id: str
+    goal_id: str
+    observed_on: date
+    value: float
+    note: str
+
+
+class ProgressReport(Reading):
+    """`ProgressReportDue`, `ProgressReportIssued`, `ProgressReportOverdue`."""
+
+    report_id: str
+    plan_id: str
+    version: int
+    due_on: date
+    issued_on: date | None = None
+    period_starts_on: date | None = None
+    period_ends_on: date | None = None
+    late: bool = False

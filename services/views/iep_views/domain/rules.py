@@ -50,6 +50,7 @@ class Kind:
     HEARING_DECISION_DUE = "hearing_decision_due"
     COMPLAINT_DECISION_DUE = "complaint_decision_due"
     DISPUTE_OPEN = "dispute_open"  # a dispute with no deadline (team meeting, mediation)
+    PROGRESS_REPORT_DUE = "progress_report_due"
 
     DISPUTES = (DISPUTE_RESPONSE_DUE, RESOLUTION_MEETING_DUE, RESOLUTION_PERIOD_ENDS,
                 HEARING_DECISION_DUE, COMPLAINT_DECISION_DUE, DISPUTE_OPEN)
@@ -109,6 +110,14 @@ def dispute_due(name: str, due_on: date, dispute_id: str) -> Deadline:
     return Deadline(kind, due_on, rule, dispute_id)
 
 
+PROGRESS_REPORT_RULE = ("34 CFR 300.320(a)(3)(ii): periodic reports to the parents on the "
+                        "child's progress toward the annual goals, when the IEP says")
+
+
+def progress_report_due(due_on: date, report_id: str | None) -> Deadline:
+    return Deadline(Kind.PROGRESS_REPORT_DUE, due_on, PROGRESS_REPORT_RULE, report_id)
+
+
 def dispute_open(dispute_id: str) -> Deadline:
     return Deadline(Kind.DISPUTE_OPEN, None, DISPUTE_OPEN_RULE, dispute_id)
 
@@ -165,10 +174,12 @@ class Bucket:
     REEVALUATIONS_OVERDUE = "reevaluations_overdue"
     REEVALUATIONS_DUE_SOON = "reevaluations_due_soon"
     DISPUTES_OPEN = "disputes_open"
+    REPORTS_OVERDUE = "progress_reports_overdue"
+    REPORTS_DUE_SOON = "progress_reports_due_soon"
 
     ALL = (EVALUATIONS_OVERDUE, EVALUATIONS_DUE_SOON, CONSENTS_UNANSWERED, MEETINGS_OVERDUE,
            MEETINGS_DUE_SOON, REVIEWS_OVERDUE, REVIEWS_DUE_SOON, REEVALUATIONS_OVERDUE,
-           REEVALUATIONS_DUE_SOON, DISPUTES_OPEN)
+           REEVALUATIONS_DUE_SOON, DISPUTES_OPEN, REPORTS_OVERDUE, REPORTS_DUE_SOON)
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,8 @@ def bucket_specs(district: ViewRules) -> tuple[BucketSpec, ...]:
         BucketSpec(Bucket.REEVALUATIONS_DUE_SOON, (Kind.REEVALUATION_DUE,),
                    district.reevaluation_due_soon_days),
         BucketSpec(Bucket.DISPUTES_OPEN, Kind.DISPUTES, every=True),
+        BucketSpec(Bucket.REPORTS_OVERDUE, (Kind.PROGRESS_REPORT_DUE,)),
+        BucketSpec(Bucket.REPORTS_DUE_SOON, (Kind.PROGRESS_REPORT_DUE,), district.due_soon_days),
     )
 
 
@@ -223,5 +236,7 @@ def bucket_rule(bucket: str, district: ViewRules) -> str:
         Bucket.REVIEWS_DUE_SOON: (REVIEW_RULE, district.review_due_soon_days),
         Bucket.REEVALUATIONS_OVERDUE: (REEVALUATION_RULE, None),
         Bucket.REEVALUATIONS_DUE_SOON: (REEVALUATION_RULE, district.reevaluation_due_soon_days),
+        Bucket.REPORTS_OVERDUE: (PROGRESS_REPORT_RULE, None),
+        Bucket.REPORTS_DUE_SOON: (PROGRESS_REPORT_RULE, district.due_soon_days),
     }[bucket]
     return f"{rule}; past its due date" if window is None else f"{rule}; due within {window} days"

@@ -8,7 +8,6 @@ the source language. Dates and times are written for the language (babel.dates).
 """
 
 import gettext
-import io
 from datetime import date, time
 from functools import cache
 from pathlib import Path
@@ -16,8 +15,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from iep_kernel.i18n import Catalogs
 
 from iep_notifications.app.terms import TERMS
 
@@ -25,30 +23,16 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE_DIR = PACKAGE / "templates"
 DOMAIN = "notifications"
-SOURCE_LANGUAGE = "en"
 
 
-def catalog_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+CATALOGS = Catalogs(LOCALE_DIR, DOMAIN)
+catalog_path = CATALOGS.path
+translations = CATALOGS.translations
 
 
-@cache
 def languages() -> tuple[str, ...]:
     """English and every language with a catalog."""
-    found = sorted(p.name for p in LOCALE_DIR.iterdir() if catalog_path(p.name).exists())
-    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
-
-
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    if language == SOURCE_LANGUAGE or language not in languages():
-        return gettext.NullTranslations()
-    with catalog_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return CATALOGS.languages
 
 
 def _day(language: str) -> Any:

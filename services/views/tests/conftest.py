@@ -240,6 +240,17 @@ async def planning_desk(isolation: Any, clock: FixedClock,
 
 
 @pytest.fixture
+async def delivery_desk(isolation: Any, clock: FixedClock,
+                        monkeypatch: pytest.MonkeyPatch) -> Desk:
+    """The same, with planning and services delivery and their workers."""
+    monkeypatch.setenv("IEP_CONSUMER_ENGINE", "aiokafka")
+    system = await isolation.system(
+        discover_services(["referral", "evaluation", "planning", "services-delivery",
+                           "views"]), clock=clock, workers=True)
+    return Desk(system, clock)
+
+
+@pytest.fixture
 async def desk(isolation: Any, clock: FixedClock, specs: list[Any],
                monkeypatch: pytest.MonkeyPatch) -> Desk:
     # The aiokafka engine lets the broker hold a fetch 20 ms instead of faust's fixed

@@ -6,8 +6,11 @@ from datetime import date
 from typing import Any
 
 from iep_kernel.testing.waiting import eventually
+from iep_views.app.projection import rebuild_cases
+from iep_views.domain.events import TABLE
 
 from .conftest import Desk
+from .test_rebuild import snapshot
 
 DELIVERY = "/api/services-delivery/students"
 
@@ -62,3 +65,20 @@ async def test_minutes_delivered_missed_and_owed_reach_staff_and_parents(deliver
         "instrucción especialmente diseñada: 45 de 135 minutos")
     other = await desk.view("caseload", desk.staff("teacher", schools=("sch-2",)))
     assert other.json()["students"] == []
+
+    # Rebuilt from the four topics, the model is the live one.
+    pool = desk.system.runtime("views").pool
+
+    async def all_applied() -> bool:
+        stored = 0
+        for name in ("referral", "evaluation", "planning", "services-delivery"):
+            events = await desk.system.runtime(name).store.read_all(0)
+            stored += sum((name, e.event_type) in TABLE for e in events)
+        return await pool.fetchval("SELECT count(*) FROM case_events") == stored
+
+    await eventually(all_applied, what="every event applied live")
+    live = await snapshot(pool)
+    runtime = desk.system.runtime("views")
+    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault,
+                        batch=4)
+    assert await snapshot(pool) == live

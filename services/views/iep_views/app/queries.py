@@ -89,9 +89,9 @@ async def compliance(pool: asyncpg.Pool, schools: list[str] | None, today: date,
 async def school_services(pool: asyncpg.Pool, schools: list[str] | None
                           ) -> list[asyncpg.Record]:
     """Each school's students with services: their schedules, to count minutes."""
-    return await pool.fetch(
+    return list(await pool.fetch(
         "SELECT school_id, student_id, services FROM case_students WHERE services IS NOT NULL "
-        "AND ($1::text[] IS NULL OR school_id = ANY($1::text[]))", schools)
+        "AND ($1::text[] IS NULL OR school_id = ANY($1::text[]))", schools))
 
 
 async def case_file(pool: asyncpg.Pool, student_id: str

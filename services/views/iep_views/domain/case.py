@@ -332,8 +332,8 @@ class Case:
             if self.delivery is not None and planning.consent != "revoked":
                 found.extend(self.delivery.deadlines())
             return found
-        found = self._deadline(district)
-        return [found] if found is not None else []
+        single = self._deadline(district)
+        return [single] if single is not None else []
 
     def _deadline(self, district: ViewRules) -> Deadline | None:
         stage, found = self.stage, self.current_evaluation

@@ -42,7 +42,7 @@ def _dispute(case: Case, case_id: str, dispute_id: str, **changes: object) -> Ca
 
 
 def _deadlines(case: Case, case_id: str, dispute_id: str, drop: tuple[str, ...] = (),
-               add: tuple[tuple[str, object], ...] = ()) -> Case:
+               add: tuple[tuple[str, date], ...] = ()) -> Case:
     found = case.planning
     if found is None or found.case_id != case_id:
         return case
@@ -50,7 +50,7 @@ def _deadlines(case: Case, case_id: str, dispute_id: str, drop: tuple[str, ...] 
         if dispute.dispute_id == dispute_id:
             kept = dispute.without(*drop, *(name for name, _ in add)).deadlines
             return _dispute(case, case_id, dispute_id, deadlines=tuple(sorted(
-                (*kept, *add))))  # type: ignore[arg-type]
+                (*kept, *add))))
     return case
 
 

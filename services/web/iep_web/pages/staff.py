@@ -67,8 +67,8 @@ async def student_page(request: Request, student_id: str, problem: Problem | Non
     if case is not None and case.get("versions"):
         try:
             delivery = await api.get(f"/api/services-delivery/students/{student_id}")
-        except Problem as problem:
-            if problem.status not in (404, 405):
+        except Problem as refused:
+            if refused.status not in (404, 405):
                 raise
     return page(request, "staff/student.html", status_code=status_code, file=file, case=case,
                 delivery=delivery, stale=file.get("caught_up") is False,

@@ -53,3 +53,22 @@ async def test_case_manager_records_assessments_and_eligibility_and_sees_the_409
     await expect(page.locator("#done")).to_be_visible()
     await expect(page.locator("#form-eligibility")).to_have_count(0)
     await expect(page.locator(".timeline")).to_contain_text("EligibilityDetermined")
+
+
+async def test_the_reason_staff_choose_is_kept_in_the_record_of_access(
+        site, browser, signed_in):
+    referral = await site.refer("stu-purpose", "demo-parent-miller", name="Maria Lopez")
+    await site.seen_by_views(referral["position"], "referral")
+    page = await browser.new_page()
+    await signed_in(page, site, "Ana Ruiz")
+    await page.get_by_label("Why you open students' records").select_option(
+        "preparing a meeting with the family")
+    await page.get_by_role("button", name="Use this reason").click()
+    await page.get_by_role("link", name="stu-purpose").click()
+    await expect(page.get_by_role("heading", name="Maria Lopez")).to_be_visible()
+
+    accesses = await site.system.client.get(
+        "/api/views/record-accesses", params={"student_id": "stu-purpose"},
+        headers=site.system.auth("parent", "demo-parent-miller"))
+    assert [(a["accessor_id"], a["purpose"]) for a in accesses.json()] == [
+        ("demo-case-manager", "preparing a meeting with the family")]

@@ -112,9 +112,21 @@ MEETING_ROLES = {
     "agency_representative": N_("Agency representative"), "other": N_("Other"),
 }
 
+# Why a staff member opens students' records: sent with every read (X-Access-Purpose) and
+# kept in the record of access, in English whatever the page's language.
+PURPOSES = {
+    "case work in the web app": N_("Case work"),
+    "preparing a meeting with the family": N_("Preparing a meeting with the family"),
+    "evaluation of the student": N_("Evaluating the student"),
+    "delivering the student's services": N_("Delivering the student's services"),
+    "compliance review": N_("Compliance review"),
+    "answering the parent's request": N_("Answering the parent's request"),
+}
+
 GRADES = ("PK", "TK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 
 ALL = {"roles": ROLES, "stages": STAGES, "deadlines": DEADLINES, "areas": ASSESSMENT_AREAS,
        "evaluator_roles": EVALUATOR_ROLES, "categories": CATEGORIES, "team_roles": TEAM_ROLES,
        "meeting_roles": MEETING_ROLES, "concern_areas": CONCERN_AREAS,
-       "dispute_kinds": DISPUTE_KINDS, "grades": GRADES, "buckets": BUCKETS}
+       "dispute_kinds": DISPUTE_KINDS, "grades": GRADES, "buckets": BUCKETS,
+       "purposes": PURPOSES}

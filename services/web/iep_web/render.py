@@ -36,7 +36,9 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()],
         "csrf_token": csrf_token(request), "_": speaker.gettext, "gettext": speaker.gettext,
         "ngettext": speaker.ngettext, "day": speaker.day, "new_key": lambda: str(uuid.uuid4()),
-        "path": request.url.path, **labels.ALL, "full_path": _full_path(request),
+        "path": request.url.path, **labels.ALL,
+        "purpose": request.session.get("purpose") or request.app.state.web.access_purpose,
+        "full_path": _full_path(request),
     }
     html = env.get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status_code)

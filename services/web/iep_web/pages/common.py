@@ -14,10 +14,11 @@ from iep_web.session import Viewer, require_viewer
 
 
 def api(request: Request, viewer: Viewer, purpose: str | None = None) -> Api:
-    web = request.app.state.web
-    return Api(request.app.state.http, viewer.token,
-               purpose if purpose is not None else (web.access_purpose if viewer.role
-                                                    != "parent" else None))
+    """The person's API client; staff and auditors' reads carry the reason they chose (or
+    the default), as the record of access requires."""
+    if purpose is None and viewer.role != "parent":
+        purpose = request.session.get("purpose") or request.app.state.web.access_purpose
+    return Api(request.app.state.http, viewer.token, purpose)
 
 
 def signed_in(request: Request) -> tuple[Viewer, Api]:

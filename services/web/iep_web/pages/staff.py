@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from iep_web import labels
 from iep_web.client import Api, Problem
 from iep_web.pages.common import fresh, lines, optional, see_other, signed_in, text, today_iso
 from iep_web.render import page
@@ -79,6 +80,18 @@ async def student_page(request: Request, student_id: str, problem: Problem | Non
 @router.get("/students/{student_id}")
 async def student(request: Request, student_id: str) -> Response:
     return await student_page(request, student_id)
+
+
+@router.post("/purpose")
+async def choose_purpose(request: Request) -> Response:
+    """The reason recorded with the person's reads of students' records from now on."""
+    staff(request)
+    form = await request.form()
+    chosen = text(form, "purpose")
+    if chosen in labels.PURPOSES:
+        request.session["purpose"] = chosen
+    back = text(form, "next")
+    return see_other(back if back.startswith("/") and not back.startswith("//") else "/")
 
 
 @router.get("/referrals/new")

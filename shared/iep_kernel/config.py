@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     http_port: int = 8000
     data_dir: Path = Field(Path(".iep-data"), description="Embedded mode's data folder")
     embedded_broker_port: int = Field(19092, description="Embedded mode's broker port")
+    demo_seed: bool = Field(True, description="Embedded mode seeds the demo district when "
+                                              "every event store is empty")
     log_level: str = "INFO"
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 500

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 import httpx
@@ -44,6 +45,9 @@ def run_embedded(settings: Settings) -> None:
         broker = Broker(port=settings.embedded_broker_port, log_path=data / "broker.log")
         broker.start()
         bootstrap = broker.bootstrap
+    # A service manager stops with SIGTERM: the same orderly stop as Ctrl-C, so the broker
+    # and the embedded PostgreSQL stop with this process instead of outliving it.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         asyncio.run(_main(settings, dsn, bootstrap))
     except KeyboardInterrupt:
@@ -74,7 +78,7 @@ async def _main(settings: Settings, dsn: str, bootstrap: str) -> None:
           "--school sch-1", flush=True)
     print("Stop with Ctrl-C; data is kept in " + str(settings.data_dir), flush=True)
     seeding = None
-    if await _store_is_empty(runtimes):
+    if settings.demo_seed and await _store_is_empty(runtimes):
         seeding = asyncio.create_task(_seed_demo(settings))
     try:
         await serve(settings, runtimes, Workers(runtimes, "iep-embedded"),

@@ -20,6 +20,7 @@ What a service needs beyond the defaults (its own settings, secrets, egress) is 
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from collections.abc import Iterable
@@ -80,6 +81,22 @@ def topic(service: str) -> str:
     return f"iep.{service}.events"
 
 
+@dataclass(frozen=True)
+class App:
+    """An app served beside the APIs (an `iep.apps` entry point: the web app), run alone by
+    `iep <name>`: no database, no broker, no worker."""
+
+    name: str
+    path: str = "/"
+    compose_env: dict[str, str] = field(default_factory=dict)
+    config: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    egress_ports: tuple[int, ...] = ()
+
+
+Deployed = Service | App
+
+
 # ---- what is installed ----------------------------------------------------------------
 
 def folder_services(root: Path = ROOT) -> dict[str, str]:
@@ -89,6 +106,25 @@ def folder_services(root: Path = ROOT) -> dict[str, str]:
         project = tomllib.loads(pyproject.read_text()).get("project", {})
         found.update(project.get("entry-points", {}).get("iep.services", {}))
     return dict(sorted(found.items()))
+
+
+def folder_apps(root: Path = ROOT) -> list[str]:
+    """The apps that `services/*/pyproject.toml` declare under `iep.apps`."""
+    found: list[str] = []
+    for pyproject in sorted((root / "services").glob("*/pyproject.toml")):
+        project = tomllib.loads(pyproject.read_text()).get("project", {})
+        found += project.get("entry-points", {}).get("iep.apps", {})
+    return sorted(found)
+
+
+def load_apps() -> list[App]:
+    extras = tomllib.loads((ROOT / "deploy" / "services.toml").read_text())
+    return [App(name=name, path=extras.get(name, {}).get("path", "/"),
+                compose_env=dict(extras.get(name, {}).get("compose", {})),
+                config=dict(extras.get(name, {}).get("config", {})),
+                secrets=dict(extras.get(name, {}).get("secrets", {})),
+                egress_ports=tuple(extras.get(name, {}).get("egress_ports", ())))
+            for name in folder_apps()]
 
 
 def consumed_sources(spec: Any) -> tuple[str, ...]:
@@ -132,7 +168,7 @@ def load_specs(declared: dict[str, str]) -> tuple[list[Any], list[str]]:
 def load_services(declared: dict[str, str] | None = None) -> list[Service]:
     declared = folder_services() if declared is None else declared
     extras = tomllib.loads((ROOT / "deploy" / "services.toml").read_text())
-    unknown = sorted(set(extras) - set(declared))
+    unknown = sorted(set(extras) - set(declared) - set(folder_apps()))
     if unknown:
         raise SystemExit(f"deploy/services.toml names services that do not exist: {unknown}")
     specs, unbuilt = load_specs(declared)
@@ -223,7 +259,7 @@ def secret_env(entries: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
             for var, secret, key in entries]
 
 
-def service_secrets(svc: Service) -> list[tuple[str, str, str]]:
+def service_secrets(svc: Deployed) -> list[tuple[str, str, str]]:
     """A service's own secret settings, declared as `VARIABLE = "secret-name/key"`."""
     out = []
     for var, ref in sorted(svc.secrets.items()):
@@ -232,12 +268,12 @@ def service_secrets(svc: Service) -> list[tuple[str, str, str]]:
     return out
 
 
-def env_from(svc: Service) -> list[dict[str, Any]]:
+def env_from(svc: Deployed) -> list[dict[str, Any]]:
     return [{"configMapRef": {"name": "iep-config"}},
             {"configMapRef": {"name": f"iep-{svc.name}-config"}}]
 
 
-def container(name: str, svc: Service, args: list[str], env: list[dict[str, Any]],
+def container(name: str, svc: Deployed, args: list[str], env: list[dict[str, Any]],
               res: dict[str, Any], command: list[str] | None = None,
               **more: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "image": IMAGE, "imagePullPolicy": "Always"}
@@ -257,7 +293,7 @@ def migrate_init(svc: Service) -> dict[str, Any]:
                      secret_env([DATABASE_SECRET]), INIT_RESOURCES)
 
 
-def pod(svc: Service, component: str, init: list[dict[str, Any]], main: dict[str, Any],
+def pod(svc: Deployed, component: str, init: list[dict[str, Any]], main: dict[str, Any],
         spread: bool) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "serviceAccountName": "iep",
@@ -265,7 +301,7 @@ def pod(svc: Service, component: str, init: list[dict[str, Any]], main: dict[str
         "enableServiceLinks": False,  # Service links would add IEP_* look-alike variables
         "securityContext": POD_SECURITY,
         "terminationGracePeriodSeconds": 40,
-        "initContainers": init,
+        **({"initContainers": init} if init else {}),
         "containers": [main],
         "volumes": VOLUMES,
     }
@@ -277,16 +313,17 @@ def pod(svc: Service, component: str, init: list[dict[str, Any]], main: dict[str
     return {"metadata": {"labels": labels(svc.name, component)}, "spec": spec}
 
 
-def probes() -> dict[str, Any]:
+def probes(ready: str = "/readyz") -> dict[str, Any]:
     """Startup, liveness on /healthz and readiness on /readyz: the API and the worker both
-    serve them (the worker also serves /metrics, where the relay and consumer lag live)."""
+    serve them (the worker also serves /metrics, where the relay and consumer lag live). An
+    app with nothing of its own to be ready for is ready when it answers /healthz."""
     probe = {"httpGet": {"path": "/healthz", "port": "http"}}
     return {
         "ports": [{"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"}],
         "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
         "livenessProbe": {**probe, "periodSeconds": 10, "timeoutSeconds": 3,
                           "failureThreshold": 3},
-        "readinessProbe": {"httpGet": {"path": "/readyz", "port": "http"},
+        "readinessProbe": {"httpGet": {"path": ready, "port": "http"},
                            "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
     }
 
@@ -324,6 +361,43 @@ def api_objects(svc: Service) -> list[dict[str, Any]]:
     ]
 
 
+# An app reads no database and holds no key: of the shared secrets, only how to check tokens.
+AUTH_SECRETS = [entry for entry in SECRETS if entry[0].startswith("IEP_AUTH_")]
+
+
+def app_objects(app: App) -> list[dict[str, Any]]:
+    """An app beside the APIs (the web app): a stateless Deployment behind the Ingress that
+    reaches the APIs and the identity provider over HTTPS, and nothing else."""
+    name, component = f"iep-{app.name}", "app"
+    main = container(app.name, app, [app.name],
+                     secret_env([*AUTH_SECRETS, *service_secrets(app)]),
+                     resources("100m", "192Mi", "1", "384Mi"), **probes(ready="/healthz"))
+    sel = selector(app.name, component)
+    return [
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": meta(name, app.name, component, skips(SKIP_DIGEST, SKIP_SECRET_ENV)),
+         "spec": {"selector": {"matchLabels": sel},
+                  "strategy": {"type": "RollingUpdate",
+                               "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
+                  "template": pod(app, component, [], main, spread=True)}},
+        {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, app.name, component),
+         "spec": {"type": "ClusterIP", "selector": sel,
+                  "ports": [{"name": "http", "port": 80, "targetPort": "http",
+                             "protocol": "TCP"}]}},
+        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+         "metadata": meta(name, app.name, component),
+         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                     "name": name},
+                  "minReplicas": 2, "maxReplicas": 4,
+                  "metrics": [{"type": "Resource", "resource": {
+                      "name": "cpu",
+                      "target": {"type": "Utilization", "averageUtilization": 70}}}]}},
+        pdb(name, app.name, component),
+        network_policy(name, app, component, ingress=True,
+                       ports=[OIDC_PORT]),
+    ]
+
+
 def worker_objects(svc: Service) -> list[dict[str, Any]]:
     name, component = f"iep-{svc.name}-worker", "worker"
     wait = container("wait-for-topics", svc, svc.topics, [], INIT_RESOURCES,
@@ -353,7 +427,7 @@ def pdb(name: str, service: str, component: str) -> dict[str, Any]:
                      "selector": {"matchLabels": selector(service, component)}}}
 
 
-def network_policy(name: str, svc: Service, component: str, *, ingress: bool,
+def network_policy(name: str, svc: Deployed, component: str, *, ingress: bool,
                    ports: list[int]) -> dict[str, Any]:
     """What one process may reach: its database, Kafka (and, for an API, the identity
     provider), plus the service's declared egress; an API takes traffic from the ingress
@@ -372,17 +446,18 @@ def network_policy(name: str, svc: Service, component: str, *, ingress: bool,
             "metadata": meta(name, svc.name, component), "spec": spec}
 
 
-def config_map(svc: Service) -> dict[str, Any]:
+def config_map(svc: Deployed) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": meta(f"iep-{svc.name}-config", svc.name, "config"),
             "data": dict(sorted(svc.config.items()))}
 
 
-def ingress(services: list[Service]) -> dict[str, Any]:
-    paths = [{"path": svc.route, "pathType": "Prefix",
-              "backend": {"service": {"name": f"iep-{svc.name}-api",
-                                      "port": {"name": "http"}}}}
-             for svc in sorted(services, key=lambda s: (len(s.route) == 1, s.route))]
+def ingress(services: list[Service], apps: list[App]) -> dict[str, Any]:
+    routes = [(svc.route, f"iep-{svc.name}-api") for svc in services]
+    routes += [(app.path, f"iep-{app.name}") for app in apps]
+    paths = [{"path": path, "pathType": "Prefix",
+              "backend": {"service": {"name": backend, "port": {"name": "http"}}}}
+             for path, backend in sorted(routes, key=lambda r: (len(r[0]) == 1, r[0]))]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "iep", "labels": {"app.kubernetes.io/part-of": "iep-platform"}},
             "spec": {"tls": [{"hosts": ["iep.example.org"], "secretName": "iep-tls"}],
@@ -415,8 +490,15 @@ def dump(docs: list[dict[str, Any]]) -> str:
     return f"# {HEADER}\n{body}"
 
 
-def kubernetes_files(services: list[Service]) -> dict[Path, str]:
+def kubernetes_files(services: list[Service], apps: list[App]) -> dict[Path, str]:
     files: dict[Path, str] = {}
+    for app in apps:
+        folder = K8S / "base" / "services" / app.name
+        files[folder / "kustomization.yaml"] = (
+            f"# {HEADER}\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            "resources:\n  - config.yaml\n  - app.yaml\n")
+        files[folder / "config.yaml"] = dump([config_map(app)])
+        files[folder / "app.yaml"] = dump(app_objects(app))
     for svc in services:
         folder = K8S / "base" / "services" / svc.name
         files[folder / "kustomization.yaml"] = (
@@ -425,14 +507,15 @@ def kubernetes_files(services: list[Service]) -> dict[Path, str]:
         files[folder / "config.yaml"] = dump([config_map(svc)])
         files[folder / "api.yaml"] = dump(api_objects(svc))
         files[folder / "worker.yaml"] = dump(worker_objects(svc))
-    listed = "".join(f"  - services/{svc.name}\n" for svc in services)
+    listed = "".join(f"  - services/{name}\n"
+                     for name in sorted([s.name for s in services] + [a.name for a in apps]))
     files[K8S / "base" / "kustomization.yaml"] = (
         f"# {HEADER}\n"
         "# The system without its engines: every service, the shared settings, the\n"
         "# migrations Job, the network rules shared by all pods and the Ingress.\n"
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
         "resources:\n  - common.yaml\n  - migrate-job.yaml\n  - ingress.yaml\n" + listed)
-    files[K8S / "base" / "ingress.yaml"] = dump([ingress(services)])
+    files[K8S / "base" / "ingress.yaml"] = dump([ingress(services, apps)])
     files[K8S / "components" / "strimzi-kafka" / "topics.yaml"] = dump(kafka_topics(services))
     return files
 
@@ -581,6 +664,19 @@ COMPOSE_SERVICE = """\
       kafka-topics: {{condition: service_completed_successfully}}
 """
 
+COMPOSE_APP = """\
+  {name}:
+    <<: *iep
+    command: [{name}]
+    environment: {environment}
+    tmpfs: [/tmp]
+    # The development issuer's key (the dev sign-in mints tokens with it), and the app's own
+    # session key beside it.
+    volumes: [dev-issuer:/var/lib/iep]
+    depends_on:
+      dev-issuer: {{condition: service_completed_successfully}}
+"""
+
 COMPOSE_TAIL = """\
 volumes:
   postgres-data:
@@ -589,32 +685,38 @@ volumes:
 """
 
 
-def compose_environment(svc: Service) -> str:
+def compose_environment(svc: Deployed) -> str:
     if not svc.compose_env:
         return "*iep-environment"
-    extra = ", ".join(f"{k}: {yaml.safe_dump(v, default_style=None).strip()}"
+    extra = ", ".join(f"{k}: {json.dumps(str(v))}"  # a JSON string is a YAML flow scalar
                       for k, v in sorted(svc.compose_env.items()))
     return f"{{<<: *iep-environment, {extra}}}"
 
 
-def compose_file(services: list[Service]) -> str:
-    depends = "".join(f"      {svc.name}-api: {{condition: service_healthy}}\n"
-                      for svc in services)
+def compose_file(services: list[Service], apps: list[App]) -> str:
+    depends = "".join(f"      {name}: {{condition: service_healthy}}\n" for name in
+                      [f"{svc.name}-api" for svc in services] + [app.name for app in apps])
     head = COMPOSE_HEAD.format(header=HEADER, http_port=HTTP_PORT,
                                gateway_depends=depends.rstrip("\n") or "      {}")
     body = "".join("\n" + COMPOSE_SERVICE.format(name=svc.name,
                                                  environment=compose_environment(svc))
                    for svc in services)
+    body += "".join("\n" + COMPOSE_APP.format(name=app.name,
+                                              environment=compose_environment(app))
+                    for app in apps)
     return f"{head}{body}\n{COMPOSE_TAIL}"
 
 
-def gateway_conf(services: list[Service]) -> str:
+def gateway_conf(services: list[Service], apps: list[App]) -> str:
+    targets = [(svc.route, f"{svc.name}-api") for svc in services]
+    targets += [(app.path, app.name) for app in apps]
     routes = "".join(
-        f"    location {svc.route} {{\n"
-        f"        proxy_pass http://{svc.name}-api:{HTTP_PORT};\n"
-        f"    }}\n" for svc in sorted(services, key=lambda s: s.route))
+        f"    location {path} {{\n"
+        f"        proxy_pass http://{target}:{HTTP_PORT};\n"
+        f"    }}\n" for path, target in sorted(targets))
     return (f"# {HEADER}\n"
-            "# One port for every API: /api/<service>/ goes to that service's API container.\n"
+            "# One port for every API: /api/<service>/ goes to that service's API container,\n"
+            "# the rest to the web app.\n"
             "server {\n"
             "    listen 8080;\n"
             "    client_max_body_size 10m;\n"
@@ -654,10 +756,11 @@ def create_topics_script(services: list[Service]) -> str:
 
 # ---- all of it ------------------------------------------------------------------------
 
-def render(services: list[Service]) -> dict[Path, str]:
-    files = kubernetes_files(services)
-    files[ROOT / "docker-compose.yml"] = compose_file(services)
-    files[ROOT / "deploy" / "compose" / "gateway.conf"] = gateway_conf(services)
+def render(services: list[Service], apps: list[App] | None = None) -> dict[Path, str]:
+    apps = load_apps() if apps is None else apps
+    files = kubernetes_files(services, apps)
+    files[ROOT / "docker-compose.yml"] = compose_file(services, apps)
+    files[ROOT / "deploy" / "compose" / "gateway.conf"] = gateway_conf(services, apps)
     files[ROOT / "deploy" / "kafka" / "create-topics.sh"] = create_topics_script(services)
     return files
 

@@ -11,8 +11,10 @@ min_isr="${3:-2}"
 bin="${KAFKA_BIN:-/opt/kafka/bin}"
 topics=(
   iep.evaluation.events
+  iep.notifications.events
   iep.planning.events
   iep.referral.events
+  iep.services-delivery.events
   iep.views.events
 )
 for topic in "${topics[@]}"; do

@@ -91,15 +91,44 @@ def test_every_variable_the_deployment_sets_is_a_setting(settings, rendered, com
     assert {k: v for k, v in unknown.items() if v} == {}
 
 
-def test_the_deployment_sets_what_production_requires(rendered) -> None:
+def test_the_deployment_sets_what_production_requires(rendered, generator) -> None:
+    apps = {f"iep-{app.name}" for app in generator.load_apps()}
     for overlay, docs in rendered.items():
         for doc in docs:
             if doc["kind"] != "Deployment":
                 continue
             (main,) = doc["spec"]["template"]["spec"]["containers"]
             names = {e["name"] for e in main.get("env", [])}
+            if doc["metadata"]["name"] in apps:
+                # An app checks tokens, and is given neither the database nor the key.
+                assert "IEP_AUTH_JWKS_URL" in names, (overlay, doc["metadata"]["name"])
+                assert not names & {"IEP_DATABASE_URL", "IEP_MASTER_KEY"}, overlay
+                continue
             assert {"IEP_DATABASE_URL", "IEP_MASTER_KEY", "IEP_AUTH_JWKS_URL"} <= names, (
                 overlay, doc["metadata"]["name"])
+
+
+def test_every_app_is_served_at_its_path_alone(generator, rendered, compose) -> None:
+    apps = generator.load_apps()
+    assert [a.name for a in apps] == generator.folder_apps() and apps, "the web app is an app"
+    gateway = (DEPLOY / "compose" / "gateway.conf").read_text()
+    for app in apps:
+        container = compose["services"][app.name]
+        assert container["command"] == [app.name]
+        assert f"location {app.path} {{\n        proxy_pass http://{app.name}:" in gateway
+        for overlay, docs in rendered.items():
+            index = by_kind(docs)
+            deployment = index[("Deployment", f"iep-{app.name}")]
+            (main,) = deployment["spec"]["template"]["spec"]["containers"]
+            assert main["args"] == [app.name]
+            assert "initContainers" not in deployment["spec"]["template"]["spec"]
+            (ingress,) = [d for d in docs if d["kind"] == "Ingress"]
+            routes = {p["path"]: p["backend"]["service"]["name"]
+                      for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+            assert routes[app.path] == f"iep-{app.name}", overlay
+            policy = index[("NetworkPolicy", f"iep-{app.name}")]["spec"]
+            ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
+            assert ports == {443}, "an app reaches the APIs and the identity provider only"
 
 
 def test_every_service_folder_is_deployed(generator, services) -> None:

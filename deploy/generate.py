@@ -334,6 +334,14 @@ def api_objects(svc: Service) -> list[dict[str, Any]]:
         "api", svc, ["api", "--service", svc.name],
         secret_env([*SECRETS, *service_secrets(svc)]),
         resources("100m", "256Mi", "1", "512Mi"), **probes())
+    return served_objects(name, svc, component, [migrate_init(svc)], main,
+                          [POSTGRES_PORT, KAFKA_PORT, OIDC_PORT])
+
+
+def served_objects(name: str, svc: Deployed, component: str, init: list[dict[str, Any]],
+                   main: dict[str, Any], egress: list[int]) -> list[dict[str, Any]]:
+    """What serves HTTP behind the Ingress: its Deployment, Service, autoscaler, disruption
+    budget and network policy."""
     sel = selector(svc.name, component)
     return [
         {"apiVersion": "apps/v1", "kind": "Deployment",
@@ -342,7 +350,7 @@ def api_objects(svc: Service) -> list[dict[str, Any]]:
          "spec": {"selector": {"matchLabels": sel},
                   "strategy": {"type": "RollingUpdate",
                                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                  "template": pod(svc, component, [migrate_init(svc)], main, spread=True)}},
+                  "template": pod(svc, component, init, main, spread=True)}},
         {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, svc.name, component),
          "spec": {"type": "ClusterIP", "selector": sel,
                   "ports": [{"name": "http", "port": 80, "targetPort": "http",
@@ -356,8 +364,7 @@ def api_objects(svc: Service) -> list[dict[str, Any]]:
                       "name": "cpu",
                       "target": {"type": "Utilization", "averageUtilization": 70}}}]}},
         pdb(name, svc.name, component),
-        network_policy(name, svc, component, ingress=True,
-                       ports=[POSTGRES_PORT, KAFKA_PORT, OIDC_PORT]),
+        network_policy(name, svc, component, ingress=True, ports=egress),
     ]
 
 
@@ -372,30 +379,7 @@ def app_objects(app: App) -> list[dict[str, Any]]:
     main = container(app.name, app, [app.name],
                      secret_env([*AUTH_SECRETS, *service_secrets(app)]),
                      resources("100m", "192Mi", "1", "384Mi"), **probes(ready="/healthz"))
-    sel = selector(app.name, component)
-    return [
-        {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": meta(name, app.name, component, skips(SKIP_DIGEST, SKIP_SECRET_ENV)),
-         "spec": {"selector": {"matchLabels": sel},
-                  "strategy": {"type": "RollingUpdate",
-                               "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                  "template": pod(app, component, [], main, spread=True)}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, app.name, component),
-         "spec": {"type": "ClusterIP", "selector": sel,
-                  "ports": [{"name": "http", "port": 80, "targetPort": "http",
-                             "protocol": "TCP"}]}},
-        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-         "metadata": meta(name, app.name, component),
-         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
-                                     "name": name},
-                  "minReplicas": 2, "maxReplicas": 4,
-                  "metrics": [{"type": "Resource", "resource": {
-                      "name": "cpu",
-                      "target": {"type": "Utilization", "averageUtilization": 70}}}]}},
-        pdb(name, app.name, component),
-        network_policy(name, app, component, ingress=True,
-                       ports=[OIDC_PORT]),
-    ]
+    return served_objects(name, app, component, [], main, [OIDC_PORT])
 
 
 def worker_objects(svc: Service) -> list[dict[str, Any]]:

@@ -3,47 +3,29 @@ event with every field, every route with the roles the routes enforce, every set
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from fastapi import FastAPI
-from iep_kernel.events import KERNEL_EVENTS
-from iep_kernel.permissions import render_markdown, route_permissions, table_of
+from iep_kernel.permissions import render_markdown, table_of
+from iep_kernel.testing.readme import (
+    routes_of,
+    undocumented_events,
+    undocumented_settings,
+    unlisted_routes,
+)
 from iep_planning.domain.events import registry
 from iep_planning.domain.rules import PlanningRules
 from iep_planning.service import service
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
-KERNEL = {cls.event_type() for cls in KERNEL_EVENTS}
-
-
-def event_rows() -> dict[str, str]:
-    rows = {}
-    for line in README.splitlines():
-        cells = [cell.strip() for cell in line.split("|")]
-        if len(cells) > 3 and cells[1].startswith("`") and cells[1].endswith("`"):
-            rows.setdefault(cells[1].strip("`"), cells[2])
-    return rows
 
 
 def test_every_event_is_listed_with_every_field():
-    rows = event_rows()
-    missing = {}
-    for name in set(registry.types) - KERNEL:
-        fields = set(registry._classes[name].model_fields) - {"student_id", "case_id"}
-        listed = set(re.findall(r"[a-z_]+", rows.get(name, "")))
-        absent = sorted(fields - listed)
-        if name not in rows or absent:
-            missing[name] = absent
-    assert missing == {}
+    assert undocumented_events(README, registry, ("student_id", "case_id")) == {}
 
 
 def test_every_route_is_listed():
-    app = FastAPI()
-    app.include_router(service.router)
-    paths = [row.path.removeprefix("/api/planning") for row in route_permissions(app)]
-    assert len(paths) == 26
-    assert [p for p in paths if f"{p}`" not in README and f"{p}?" not in README] == []
+    assert len(routes_of(service)) == 26
+    assert unlisted_routes(README, service) == []
 
 
 def test_the_access_table_is_the_one_the_routes_enforce():
@@ -51,6 +33,4 @@ def test_the_access_table_is_the_one_the_routes_enforce():
 
 
 def test_every_setting_is_documented():
-    missing = [f"IEP_PLANNING_{name.upper()}" for name in PlanningRules.model_fields
-               if f"`IEP_PLANNING_{name.upper()}`" not in README]
-    assert missing == []
+    assert undocumented_settings(README, PlanningRules) == []

@@ -9,8 +9,9 @@ appears. They are found through the `iep.services` entry points, never imported.
 
 import asyncio
 import json
+from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
@@ -25,6 +26,8 @@ from iep_kernel.testing.infra import Broker, start_postgres
 from iep_views.seed.demo import STUDENTS, Demo
 from iep_views.seed.drive import Seeder, Tally, midday
 from iep_views.seed.plan import district
+
+T = TypeVar("T")
 
 SERVICES = ["referral", "evaluation"]
 
@@ -136,22 +139,8 @@ def seed(
     if url:
         tally = asyncio.run(seed_over_http(url, settings, students, schools, first))
     else:
-        settings = settings.model_copy(update={
-            "auth_dev_issuer": True, "consumer_engine": "aiokafka",
-            "relay_poll_seconds": 0.1, "timer_poll_seconds": 0.2})
-        broker = None
-        dsn = settings.database_url or start_postgres(settings.data_dir.resolve() / "pg")
-        bootstrap = settings.kafka_bootstrap
-        if not bootstrap:
-            broker = Broker()
-            broker.start()
-            bootstrap = broker.bootstrap
-        try:
-            tally = asyncio.run(seed_in_process(settings, dsn, bootstrap, students, schools,
-                                                days, SystemClock().today(), first))
-        finally:
-            if broker is not None:
-                broker.stop()
+        tally = _in_process(settings, lambda settings, dsn, bootstrap: seed_in_process(
+            settings, dsn, bootstrap, students, schools, days, SystemClock().today(), first))
     typer.echo(json.dumps({"students": students, "schools": schools,
                            "commands": tally.commands, "by_kind": dict(tally.by_kind)}))
 
@@ -160,19 +149,26 @@ def _seed_demo(settings: Settings, url: str | None) -> None:
     if url:
         count = asyncio.run(demo_over_http(url, settings))
     else:
-        settings = settings.model_copy(update={
-            "auth_dev_issuer": True, "consumer_engine": "aiokafka",
-            "relay_poll_seconds": 0.1, "timer_poll_seconds": 0.2})
-        broker = None
-        dsn = settings.database_url or start_postgres(settings.data_dir.resolve() / "pg")
-        bootstrap = settings.kafka_bootstrap
-        if not bootstrap:
-            broker = Broker()
-            broker.start()
-            bootstrap = broker.bootstrap
-        try:
-            count = asyncio.run(demo_in_process(settings, dsn, bootstrap))
-        finally:
-            if broker is not None:
-                broker.stop()
+        count = _in_process(settings, demo_in_process)
     typer.echo(json.dumps({"demo": True, "students": len(STUDENTS), "commands": count}))
+
+
+def _in_process(settings: Settings,
+                run: Callable[[Settings, str, str], Coroutine[Any, Any, T]]) -> T:
+    """Run `run` with the services in this process, on the configured PostgreSQL and broker
+    or on embedded ones started for it."""
+    settings = settings.model_copy(update={
+        "auth_dev_issuer": True, "consumer_engine": "aiokafka",
+        "relay_poll_seconds": 0.1, "timer_poll_seconds": 0.2})
+    broker = None
+    dsn = settings.database_url or start_postgres(settings.data_dir.resolve() / "pg")
+    bootstrap = settings.kafka_bootstrap
+    if not bootstrap:
+        broker = Broker()
+        broker.start()
+        bootstrap = broker.bootstrap
+    try:
+        return asyncio.run(run(settings, dsn, bootstrap))
+    finally:
+        if broker is not None:
+            broker.stop()

@@ -9,7 +9,7 @@ old model until the new one is complete, and the rebuilt model equals the live o
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -59,11 +59,36 @@ class ReplayCutShort(RuntimeError):
     """The broker went silent before a replay reached the end it reported."""
 
 
+async def partition_groups(bootstrap: str, topics: Sequence[str], groups: int
+                           ) -> list[list[int]]:
+    """Split the topics' partition numbers into at most `groups` groups for replaying side
+    by side, each group reading the same numbers of every topic.
+
+    Every topic is keyed by student and created with the same partition count, so one
+    student's events, whatever service published them, are all in one group, and a group
+    can fold its students alone. Topics whose partition counts differ cannot be split that
+    way: then there is one group, every partition.
+    """
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        existing = await consumer.topics()
+        counts = {len(consumer.partitions_for_topic(t) or ()) for t in topics if t in existing}
+    finally:
+        await consumer.stop()
+    count = counts.pop() if len(counts) == 1 else 0
+    if count == 0:
+        return [[]]  # no topic yet, or counts that differ: one group of every partition
+    size = max(1, min(groups, count))
+    return [list(range(first, count, size)) for first in range(size)]
+
+
 async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2000,
-                           quiet_ms: int = 600, give_up_s: float = 60.0
+                           quiet_ms: int = 600, give_up_s: float = 60.0,
+                           partitions: Collection[int] = ()
                            ) -> AsyncIterator[list[bytes]]:
     """Every message on `topics` from the beginning, as they travel (JSON bytes), a fetched
-    batch at a time.
+    batch at a time; only the partitions numbered in `partitions` when it is not empty.
 
     The replay ends once every partition is read past the end offset the broker reported
     when it began, and the broker has then been quiet for `quiet_ms`. The offset alone is not
@@ -79,13 +104,14 @@ async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2
     await consumer.start()
     try:
         existing = await consumer.topics()
-        partitions = [TopicPartition(t, p) for t in topics if t in existing
-                      for p in sorted(consumer.partitions_for_topic(t) or ())]
-        if not partitions:
+        assigned = [TopicPartition(t, p) for t in topics if t in existing
+                    for p in sorted(consumer.partitions_for_topic(t) or ())
+                    if not partitions or p in partitions]
+        if not assigned:
             return
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        ends = await consumer.end_offsets(assigned)
         quiet = 0.0  # seconds the broker had nothing more, counted only while asking it
         while True:
             asked = time.monotonic()
@@ -96,7 +122,7 @@ async def replay_documents(bootstrap: str, topics: Sequence[str], batch: int = 2
                     yield [message.value for message in messages]
                 continue
             quiet += time.monotonic() - asked
-            if all([await consumer.position(tp) >= ends[tp] for tp in partitions]):
+            if all([await consumer.position(tp) >= ends[tp] for tp in assigned]):
                 if quiet * 1000 >= quiet_ms:
                     return
             elif quiet >= give_up_s:

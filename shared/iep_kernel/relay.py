@@ -28,7 +28,9 @@ from iep_kernel.store import EventStore, StoredEvent
 
 log = logging.getLogger("iep.relay")
 
-DEFAULT_PARTITIONS = 3
+# As deploy/generate.py creates them: a replay splits a topic's partitions between
+# processes (`projection.partition_groups`), and 6 splits evenly in 1, 2, 3 or 6.
+DEFAULT_PARTITIONS = 6
 RECONCILE_SECONDS = 5.0
 
 

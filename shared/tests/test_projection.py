@@ -133,3 +133,38 @@ async def test_broker_restart_keeps_read_models_and_new_events_flow(isolation):
     after = await table(pool)
     assert after == [*before, {"student_id": "s7", "total": 1, "events": 2}]
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0
+
+
+async def test_partition_groups_split_the_topics_so_each_key_replays_in_one_group(isolation):
+    from aiokafka import AIOKafkaProducer
+    from iep_kernel.projection import partition_groups
+    from iep_kernel.relay import ensure_topics
+
+    bootstrap, prefix = isolation.bootstrap, isolation.topic_prefix
+    first, second, odd = f"{prefix}first", f"{prefix}second", f"{prefix}odd"
+    await ensure_topics(bootstrap, [first, second], partitions=6)
+    await ensure_topics(bootstrap, [odd], partitions=4)
+    assert await partition_groups(bootstrap, [first, second], 2) == [[0, 2, 4], [1, 3, 5]]
+    assert await partition_groups(bootstrap, [first], 4) == [[0, 4], [1, 5], [2], [3]]
+    assert await partition_groups(bootstrap, [first], 9) == [[p] for p in range(6)]
+    # Counts that differ cannot keep a key's events together: one group, every partition.
+    assert await partition_groups(bootstrap, [first, odd], 2) == [[]]
+    assert await partition_groups(bootstrap, [f"{prefix}absent"], 2) == [[]]
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for n in range(40):
+            for topic in (first, second):
+                await producer.send_and_wait(topic, key=f"stu-{n % 13}".encode(),
+                                             value=f"{topic}:{n}".encode())
+    finally:
+        await producer.stop()
+    read = []
+    for group in await partition_groups(bootstrap, [first, second], 2):
+        read.append([v async for documents in replay_documents(
+            bootstrap, [first, second], quiet_ms=200, partitions=group) for v in documents])
+    assert sorted(read[0] + read[1]) == sorted(
+        f"{t}:{n}".encode() for t in (first, second) for n in range(40))
+    keys = [{int(v.split(b":")[1]) % 13 for v in values} for values in read]
+    assert keys[0] and keys[1] and not keys[0] & keys[1]  # a student is in one group only

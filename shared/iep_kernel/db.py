@@ -24,11 +24,24 @@ def _encode_json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def _encode_jsonb(value: Any) -> bytes:
+    return JSONB_VERSION + _encode_json(value).encode()
+
+
+def _decode_jsonb(data: bytes) -> Any:
+    return json.loads(data[1:])
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    for type_name in ("json", "jsonb"):
-        await conn.set_type_codec(
-            type_name, encoder=_encode_json, decoder=json.loads, schema="pg_catalog"
-        )
+    await conn.set_type_codec("json", encoder=_encode_json, decoder=json.loads,
+                              schema="pg_catalog")
+    # jsonb in its binary form (a version byte, then the text), so that a binary COPY can
+    # write jsonb columns straight away.
+    await conn.set_type_codec("jsonb", encoder=_encode_jsonb, decoder=_decode_jsonb,
+                              schema="pg_catalog", format="binary")
+
+
+JSONB_VERSION = b"\x01"
 
 
 async def create_pool(dsn: str, schema: str, **kwargs: Any) -> asyncpg.Pool:

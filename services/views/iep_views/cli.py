@@ -11,8 +11,9 @@ views = typer.Typer(help="The staff and parent views", no_args_is_help=True)
 
 
 @views.command()
-def rebuild() -> None:
-    """Drop the views' tables and replay them from the topics (batched; one transaction)."""
+def rebuild(workers: int = typer.Option(
+        0, min=0, help="Processes replaying side by side (0: one per CPU)")) -> None:
+    """Replay the views from the topics into new tables and swap them in (one transaction)."""
     from iep_kernel.process import open_service, require_broker
 
     from iep_views.app.projection import rebuild_cases
@@ -22,8 +23,8 @@ def rebuild() -> None:
 
     async def main() -> None:
         async with open_service(settings, "views") as runtime:
-            report = await rebuild_cases(runtime.pool, require_broker(settings),
-                                         settings.topic_prefix, runtime.vault)
+            require_broker(settings)
+            report = await rebuild_cases(runtime, workers or None)
         typer.echo(json.dumps(report.__dict__))
 
     asyncio.run(main())

@@ -79,6 +79,5 @@ async def test_minutes_delivered_missed_and_owed_reach_staff_and_parents(deliver
     await eventually(all_applied, what="every event applied live")
     live = await snapshot(pool)
     runtime = desk.system.runtime("views")
-    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault,
-                        batch=4)
+    await rebuild_cases(runtime, batch=4)
     assert await snapshot(pool) == live

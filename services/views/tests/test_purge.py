@@ -51,5 +51,5 @@ async def test_destruction_purges_personal_data_and_keeps_the_facts(desk: Desk) 
 
     live = await snapshot(pool)
     runtime = desk.system.runtime("views")
-    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    await rebuild_cases(runtime)
     assert await snapshot(pool) == live

@@ -1,14 +1,20 @@
 """Rebuilt == live: the views replayed from the topics equal the model built event by
 event as the events arrived, through `iep views rebuild` and the kernel's `rebuild`."""
 
+import base64
+import dataclasses
+import os
 from datetime import date
 from typing import Any
 
+import pytest
+from cryptography.exceptions import InvalidTag
 from iep_kernel.projection import rebuild
 from iep_kernel.testing.waiting import eventually
 from iep_views.app import tables
 from iep_views.app.projection import CASES, rebuild_cases
 from iep_views.domain.events import TABLE
+from pydantic import SecretStr
 
 from .conftest import Desk
 
@@ -66,17 +72,44 @@ async def test_rebuilt_views_equal_the_live_views(desk: Desk, monkeypatch: Any) 
     assert {r["stage"] for r in live["case_students"]} == {
         "awaiting_consent", "section_504", "evaluating", "closed"}
     runtime = desk.system.runtime("views")
-    report = await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix,
-                                 runtime.vault, batch=7)
+    report = await rebuild_cases(runtime, workers=2, batch=7)  # two processes
     assert report.events_applied == expected
     assert await snapshot(pool) == live
     monkeypatch.setattr(tables, "BULK", 1)  # the COPY path a large rebuild takes
-    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    await rebuild_cases(runtime, workers=1)  # in this process, where the patch holds
     assert await snapshot(pool) == live
     monkeypatch.undo()
     await pool.execute("UPDATE case_students SET stage = 'closed'")  # the model is disposable
     await rebuild(pool, CASES, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
     assert await snapshot(pool) == live
+
+
+async def test_a_failed_rebuild_leaves_the_views_as_they_were_and_live_events_flow_on(
+        desk: Desk) -> None:
+    expected = await a_district(desk)
+    runtime = desk.system.runtime("views")
+    pool = runtime.pool
+    await eventually(lambda: _count_is(pool, expected), what=f"{expected} events applied live")
+    live = await snapshot(pool)
+    # Worker processes that cannot open the sealed fields (another master key) fail.
+    other_key = base64.b64encode(os.urandom(32)).decode()
+    broken = dataclasses.replace(runtime, settings=runtime.settings.model_copy(
+        update={"master_key": SecretStr(other_key)}))
+    with pytest.raises(InvalidTag):
+        await rebuild_cases(broken, workers=2)
+    assert await snapshot(pool) == live
+    assert await pool.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname = $1",
+                               f"{runtime.schema}_rebuild") == 0  # no scratch schema left
+    await rebuild_cases(runtime, workers=2)
+    # The live handler writes into the tables the rebuild put in place.
+    await desk.refer("stu-new", guardians=(("g-new", "en"),))
+    await eventually(lambda: _count_is(pool, expected + 2), what="the new referral applied")
+    assert await pool.fetchval(
+        "SELECT stage FROM case_students WHERE student_id = 'stu-new'") == "referred"
+
+
+async def _count_is(pool: Any, count: int) -> bool:
+    return await pool.fetchval("SELECT count(*) FROM case_events") == count
 
 
 async def test_rebuilt_views_equal_the_live_views_through_planning(planning_desk: Desk,
@@ -119,11 +152,10 @@ async def test_rebuilt_views_equal_the_live_views_through_planning(planning_desk
     assert {r["kind"] for r in live["case_deadlines"]} >= {
         "annual_review_due", "complaint_decision_due", "iep_meeting_due", "reevaluation_due"}
     runtime = desk.system.runtime("views")
-    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault,
-                        batch=5)
+    await rebuild_cases(runtime, workers=2, batch=5)
     assert await snapshot(pool) == live
     monkeypatch.setattr(tables, "BULK", 1)
-    await rebuild_cases(pool, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
+    await rebuild_cases(runtime, workers=1)
     assert await snapshot(pool) == live
     monkeypatch.undo()
     await rebuild(pool, CASES, runtime.bootstrap, runtime.settings.topic_prefix, runtime.vault)
@@ -139,4 +171,4 @@ async def test_the_views_rebuild_command_is_installed() -> None:
     (entry,) = [e for e in entry_points(group="iep.commands") if e.name == "views"]
     assert entry.load() is views
     shown = CliRunner().invoke(views, ["--help"])
-    assert "rebuild" in shown.output and "Drop the views' tables" in shown.output
+    assert "rebuild" in shown.output and "Replay the views from the topics" in shown.output

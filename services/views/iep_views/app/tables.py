@@ -6,11 +6,11 @@ for every event the views applied, keyed by (source, position): it is the timeli
 it answers "has the view applied this event yet?" for read-your-writes.
 """
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import asyncpg
+from pydantic_core import to_json
 
 from iep_views.domain.case import (
     Case,
@@ -116,7 +116,7 @@ async def create(conn: asyncpg.Connection) -> None:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+    return None if value is None else to_json(value).decode()
 
 
 def case_of(record: asyncpg.Record) -> Case:
@@ -143,12 +143,12 @@ def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
     return (case.student_id, case.school_id, case.stage,
             deadline.kind if deadline else None, deadline.due_on if deadline else None,
             deadline.rule if deadline else None,
-            _json(case.referral.model_dump(mode="json")) if case.referral else None,
-            _json(case.evaluation.model_dump(mode="json")) if case.evaluation else None,
+            case.referral.model_dump_json() if case.referral else None,
+            case.evaluation.model_dump_json() if case.evaluation else None,
             case.records_destroyed_on,
-            _json(case.planning.model_dump(mode="json")) if case.planning else None,
+            case.planning.model_dump_json() if case.planning else None,
             case.stay_put,
-            _json(case.delivery.model_dump(mode="json")) if case.delivery else None,
+            case.delivery.model_dump_json() if case.delivery else None,
             _json(services_of(case)), case.delivery.owed if case.delivery else 0)
 
 
@@ -197,14 +197,15 @@ def entry_row(source: str, position: int, student_id: str, event_id: Any, event_
               recorded_at: Any, actor_role: str, entry: Entry) -> tuple[Any, ...]:
     return (source, position, student_id, event_id, event_type, entry.kind, entry.on,
             recorded_at, actor_role, entry.guardian_id, _json(entry.facts),
-            _json(entry.personal))
+            _json(entry.personal or None))
 
 
 async def add_entries(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     if len(rows) < BULK:
         await conn.executemany(_INSERT_ENTRY, rows)
         return
-    await _copy_in(conn, "case_events", rows, _ENTRY_COLUMNS, ("facts", "personal"), "")
+    await conn.copy_records_to_table("case_events", records=rows,
+                                     columns=[c.strip() for c in _ENTRY_COLUMNS.split(",")])
 
 
 async def _copy_in(conn: asyncpg.Connection, table: str, rows: Sequence[tuple[Any, ...]],

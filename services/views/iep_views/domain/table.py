@@ -70,14 +70,14 @@ class EventTable:
         """The step for this event, or None when the table has no function for it.
 
         `may_hold_destroyed=False` is the caller's word that no value of the event reads
-        DESTROYED (a replay knows it from the document), which spares a walk of the entry."""
+        DESTROYED (a replay knows it from the document), which spares a walk of the entry.
+        An empty `personal` is stored as none (`tables.entry_row`)."""
         fn = self._functions.get((seen.source, seen.event_type))
         if fn is None:
             return None
         step = fn(case, seen)
         personal = step.entry.personal
-        if personal is not None and (not personal or (may_hold_destroyed
-                                                      and _has_destroyed(personal))):
+        if personal and may_hold_destroyed and _has_destroyed(personal):
             # Keys destroyed: keep nothing personal, exactly as the purge leaves it.
             step = Step(step.case, replace(step.entry, personal=None), step.forget_personal)
         return step

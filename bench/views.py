@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -272,10 +273,14 @@ async def run(dsn: str, bootstrap: str, quick: bool) -> dict[str, Any]:
         total = sum(counts.values())
         relayed = [await publish(by_name[s], counts[s]) for s in ("referral", "evaluation")]
         topics = [topic_for(s, settings.topic_prefix) for s in ("referral", "evaluation")]
-        raw_seconds, raw_bytes = await raw_read(bootstrap, topics, total)
+        # The limit is the fastest of three reads: one slowed by the machine's other work
+        # would flatter the ratio.
+        raw_seconds, raw_bytes = min([await raw_read(bootstrap, topics, total)
+                                      for _ in range(3)])
         decode_seconds, _ = await raw_read(bootstrap, topics, total, decode=True)
         views = by_name["views"]
-        report = await rebuild_cases(views.pool, bootstrap, settings.topic_prefix, views.vault)
+        workers = os.cpu_count() or 1
+        report = await rebuild_cases(views, workers)
         clock.set(datetime(TODAY.year, TODAY.month, TODAY.day, 15, tzinfo=UTC))
         rows = await views.pool.fetchval("SELECT count(*) FROM case_students")
         app = create_app([views])
@@ -303,11 +308,12 @@ async def run(dsn: str, bootstrap: str, quick: bool) -> dict[str, Any]:
                                     "fields), not command by command over HTTP",
                          "write_events_per_s": round(total / seeded),
                          "relay_events_per_s": round(total / sum(relayed))},
-            "rebuild": {"events_read": report.events_read,
+            "rebuild": {"workers": workers, "events_read": report.events_read,
                         "events_applied": report.events_applied,
                         "seconds": round(report.seconds, 2),
                         "events_per_s": round(rebuild_rate),
                         "raw_sequential_read_events_per_s": round(raw_rate),
+                        "raw_read": "the fastest of three",
                         "raw_read_mb": round(raw_bytes / 1e6, 1),
                         "ratio": round(rebuild_rate / raw_rate, 3), "target_ratio": 0.3,
                         "raw_read_and_json_decode_events_per_s": round(total / decode_seconds),

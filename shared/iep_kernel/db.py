@@ -24,6 +24,9 @@ def _encode_json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+JSONB_VERSION = b"\x01"  # the first byte of jsonb's binary form
+
+
 def _encode_jsonb(value: Any) -> bytes:
     return JSONB_VERSION + _encode_json(value).encode()
 
@@ -40,8 +43,6 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=_encode_jsonb, decoder=_decode_jsonb,
                               schema="pg_catalog", format="binary")
 
-
-JSONB_VERSION = b"\x01"
 
 
 async def create_pool(dsn: str, schema: str, **kwargs: Any) -> asyncpg.Pool:

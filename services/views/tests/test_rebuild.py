@@ -1,6 +1,7 @@
 """Rebuilt == live: the views replayed from the topics equal the model built event by
 event as the events arrived, through `iep views rebuild` and the kernel's `rebuild`."""
 
+import asyncio
 import base64
 import dataclasses
 import os
@@ -98,14 +99,25 @@ async def test_a_failed_rebuild_leaves_the_views_as_they_were_and_live_events_fl
     with pytest.raises(InvalidTag):
         await rebuild_cases(broken, workers=2)
     assert await snapshot(pool) == live
-    assert await pool.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname = $1",
-                               f"{runtime.schema}_rebuild") == 0  # no scratch schema left
-    await rebuild_cases(runtime, workers=2)
+    assert not await _scratch_exists(pool, runtime.schema)
+    rebuilding = asyncio.create_task(rebuild_cases(runtime, workers=2))
+    await eventually(lambda: _scratch_exists(pool, runtime.schema), what="a rebuild under way")
+    # While the workers replay, staff read the old tables without waiting for them.
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL lock_timeout = '1s'")
+        assert await conn.fetchval("SELECT count(*) FROM case_events") == expected
+    assert not rebuilding.done()
+    await rebuilding
     # The live handler writes into the tables the rebuild put in place.
     await desk.refer("stu-new", guardians=(("g-new", "en"),))
     await eventually(lambda: _count_is(pool, expected + 2), what="the new referral applied")
     assert await pool.fetchval(
         "SELECT stage FROM case_students WHERE student_id = 'stu-new'") == "referred"
+
+
+async def _scratch_exists(pool: Any, schema: str) -> bool:
+    return bool(await pool.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname = $1",
+                                    f"{schema}_rebuild"))
 
 
 async def _count_is(pool: Any, count: int) -> bool:

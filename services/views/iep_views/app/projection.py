@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 from iep_kernel.config import Settings, topic_for
-from iep_kernel.db import connect, create_pool, schema_name
+from iep_kernel.db import create_pool, schema_name
 from iep_kernel.events import DESTROYED, PublishedEvent
 from iep_kernel.projection import Projection, RebuildReport, partition_groups, replay_documents
 from iep_kernel.runtime import ServiceRuntime, open_vault
@@ -77,7 +77,7 @@ async def rebuild_cases(runtime: ServiceRuntime, workers: int | None = None,
     try:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"LOCK TABLE {', '.join(projection.tables)} IN EXCLUSIVE MODE")
-            await _create_scratch(runtime.dsn, scratch)
+            await _create_scratch(runtime.pool, scratch)
             job = Job(runtime.settings, runtime.dsn, runtime.bootstrap, tuple(topics),
                       scratch, projection.rules, batch)
             _, counts = _raise_first(await asyncio.gather(
@@ -87,7 +87,7 @@ async def rebuild_cases(runtime: ServiceRuntime, workers: int | None = None,
                 _fill_all(job, groups, runtime.vault), return_exceptions=True))
             await _swap_in(conn, scratch, projection)
     except BaseException:
-        await _drop_scratch(runtime.dsn, scratch)
+        await runtime.pool.execute(f'DROP SCHEMA IF EXISTS "{scratch}" CASCADE')
         raise
     return RebuildReport(projection.name, sum(read for read, _ in counts),
                          sum(applied for _, applied in counts), time.perf_counter() - started)
@@ -106,23 +106,12 @@ class Job:
     batch: int
 
 
-async def _create_scratch(dsn: str, scratch: str) -> None:
-    conn = await connect(dsn)
-    try:
+async def _create_scratch(pool: asyncpg.Pool, scratch: str) -> None:
+    async with pool.acquire() as conn, conn.transaction():
         await conn.execute(f'DROP SCHEMA IF EXISTS "{scratch}" CASCADE; '
-                           f'CREATE SCHEMA "{scratch}"; SET search_path = "{scratch}"')
+                           f'CREATE SCHEMA "{scratch}"; SET LOCAL search_path = "{scratch}"')
         await CASES.create(conn)
         await conn.execute("CREATE TABLE rebuild_applied (event_id uuid NOT NULL)")
-    finally:
-        await conn.close()
-
-
-async def _drop_scratch(dsn: str, scratch: str) -> None:
-    conn = await connect(dsn)
-    try:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{scratch}" CASCADE')
-    finally:
-        await conn.close()
 
 
 async def _swap_in(conn: asyncpg.Connection, scratch: str, projection: CaseProjection) -> None:
@@ -180,8 +169,7 @@ def _raise_first(results: list[Any]) -> list[Any]:
 
 
 def _fill_alone(job: Job, partitions: list[int]) -> tuple[int, int]:
-    """A worker process: its own vault and connection, the collector off for good."""
-    gc.disable()
+    """A worker process: its own vault and connection."""
 
     async def main() -> tuple[int, int]:
         vault = await open_vault(job.settings, job.dsn)
@@ -190,7 +178,8 @@ def _fill_alone(job: Job, partitions: list[int]) -> tuple[int, int]:
         finally:
             await vault.pool.close()
 
-    return asyncio.run(main())
+    with _collector_paused():
+        return asyncio.run(main())
 
 
 async def fill(job: Job, partitions: Collection[int], vault: KeyVault | None

@@ -181,16 +181,15 @@ async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
     if len(rows) < BULK:
         await conn.executemany(_UPSERT_CASE, rows)
         return
-    await _copy_in(conn, "case_students", rows, _CASE_COLUMNS,
-                   ("referral", "evaluation", "planning", "delivery", "services"),
-                   "ON CONFLICT (student_id) DO UPDATE SET school_id = EXCLUDED.school_id, "
-                   "stage = EXCLUDED.stage, deadline_kind = EXCLUDED.deadline_kind, "
-                   "deadline_on = EXCLUDED.deadline_on, deadline_rule = EXCLUDED.deadline_rule, "
-                   "referral = EXCLUDED.referral, evaluation = EXCLUDED.evaluation, "
-                   "records_destroyed_on = EXCLUDED.records_destroyed_on, "
-                   "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put, "
-                   "delivery = EXCLUDED.delivery, services = EXCLUDED.services, "
-                   "minutes_owed = EXCLUDED.minutes_owed")
+    await _upsert(conn, "case_students", rows, _CASE_COLUMNS,
+                  "ON CONFLICT (student_id) DO UPDATE SET school_id = EXCLUDED.school_id, "
+                  "stage = EXCLUDED.stage, deadline_kind = EXCLUDED.deadline_kind, "
+                  "deadline_on = EXCLUDED.deadline_on, deadline_rule = EXCLUDED.deadline_rule, "
+                  "referral = EXCLUDED.referral, evaluation = EXCLUDED.evaluation, "
+                  "records_destroyed_on = EXCLUDED.records_destroyed_on, "
+                  "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put, "
+                  "delivery = EXCLUDED.delivery, services = EXCLUDED.services, "
+                  "minutes_owed = EXCLUDED.minutes_owed")
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,
@@ -204,24 +203,23 @@ async def add_entries(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]])
     if len(rows) < BULK:
         await conn.executemany(_INSERT_ENTRY, rows)
         return
-    await conn.copy_records_to_table("case_events", records=rows,
-                                     columns=[c.strip() for c in _ENTRY_COLUMNS.split(",")])
+    await conn.copy_records_to_table("case_events", records=rows, columns=_names(_ENTRY_COLUMNS))
 
 
-async def _copy_in(conn: asyncpg.Connection, table: str, rows: Sequence[tuple[Any, ...]],
-                   columns: str, json_columns: tuple[str, ...], on_conflict: str) -> None:
-    """Many rows at once: binary COPY into a scratch table with the JSON as text (asyncpg
-    has no binary jsonb encoder), then one INSERT."""
+async def _upsert(conn: asyncpg.Connection, table: str, rows: Sequence[tuple[Any, ...]],
+                  columns: str, on_conflict: str) -> None:
+    """Many rows at once, where some may exist: binary COPY into a scratch table, then one
+    INSERT ... ON CONFLICT (a COPY cannot update)."""
     scratch = f"{table}_in"
-    names = [c.strip() for c in columns.split(",")]
-    await conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table}) ON COMMIT DROP; "
-        + "".join(f"ALTER TABLE {scratch} ALTER COLUMN {c} TYPE text; " for c in json_columns)
-        + f"TRUNCATE {scratch}")
-    await conn.copy_records_to_table(scratch, records=rows, columns=names)
-    selected = ", ".join(f"{c}::jsonb" if c in json_columns else c for c in names)
-    await conn.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {scratch} "
+    await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table}) "
+                       f"ON COMMIT DROP; TRUNCATE {scratch}")
+    await conn.copy_records_to_table(scratch, records=rows, columns=_names(columns))
+    await conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
                        f"{on_conflict}")
+
+
+def _names(columns: str) -> list[str]:
+    return [c.strip() for c in columns.split(",")]
 
 
 async def save_guardians(conn: asyncpg.Connection, cases: Sequence[Case]) -> None:

@@ -2,7 +2,9 @@
 
 The field names of `ReferralMade`, `ConsentGiven`, `ConsentRefused` and `ReferralClosed` are
 a published contract (the evaluation service reads them): fields may be added, never renamed
-or dropped. Every event's `student_id` is the district student id given in the referral.
+or dropped, and so are those of the student record's events (`StudentRegistered`,
+`GuardianAdded`, `GuardianRemoved`, `StudentSchoolChanged`), from which every service takes
+a student's school and guardians. Every event's `student_id` is the district student id.
 Personal fields (names, date of birth, contact details, free text about the child) are
 marked `PII`: they are sealed with the student's key at rest and on the topic.
 """
@@ -161,6 +163,56 @@ class ReferralClosed(Event):
     note: Annotated[str, PII] = ""
 
 
+@registry.register
+class StudentRegistered(Event):
+    """The district recorded who a student is, the school they attend and their guardians:
+    from the first referral of a child it did not know yet (`source` "referral"), or from
+    its roster. The one source of a student's school and guardians: a later referral never
+    changes them."""
+
+    school_id: str
+    student: Student
+    guardians: tuple[Guardian, ...]
+    registered_on: date
+    source: Literal["referral", "roster"]
+    referral_id: str | None = None  # the referral that made the student known, if one did
+
+
+@registry.register
+class GuardianAdded(Event):
+    """The district recorded a new parent or guardian of a student (a district role's act,
+    with the reason, e.g. a court order): from now on they read the child's record and
+    receive the notices."""
+
+    school_id: str
+    guardian: Guardian
+    added_on: date
+    reason: Annotated[str, PII]
+
+
+@registry.register
+class GuardianRemoved(Event):
+    """The district recorded that someone is no longer a parent or guardian of the student
+    (a district role's act, with the reason): from now on they read nothing of the child."""
+
+    school_id: str
+    guardian_id: str
+    removed_on: date
+    reason: Annotated[str, PII]
+
+
+@registry.register
+class StudentSchoolChanged(Event):
+    """The district recorded that the student attends another school: from now on the staff
+    of that school serve the student, and those of the previous school no longer do."""
+
+    school_id: str  # the school the student attends from now on
+    previous_school_id: str
+    changed_on: date
+    reason: Annotated[str, PII] = ""
+
+
+StudentRecordEvent = StudentRegistered | GuardianAdded | GuardianRemoved | StudentSchoolChanged
 ConsentDecision = ConsentGiven | ConsentRefused
 Notice = ProceduralSafeguardsNoticeGiven | PriorWrittenNoticeIssued
 ReferralEvent = (ReferralMade | ProceduralSafeguardsNoticeGiven | EvaluationConsentRequested

@@ -29,6 +29,8 @@ ROLES = ("parent", "teacher", "case_manager", "evaluator", "provider", "administ
          "auditor")
 STAFF = frozenset({"teacher", "case_manager", "evaluator", "provider", "administrator"})
 DEV_KEY_ID = "iep-dev"
+DEV_ALGORITHM = "RS256"
+MAX_SUBJECT = 255
 
 
 class Principal(BaseModel):
@@ -80,7 +82,7 @@ class DevIssuer:
         now = int(time.time())
         claims = {"iss": settings.auth_issuer, "aud": settings.auth_audience, "sub": subject,
                   "iat": now, "exp": now + ttl_seconds, "role": role, "schools": list(schools)}
-        return jwt.encode(claims, self._key, algorithm="RS256",  # type: ignore[arg-type]
+        return jwt.encode(claims, self._key, algorithm=DEV_ALGORITHM,  # type: ignore[arg-type]
                           headers={"kid": DEV_KEY_ID})
 
 
@@ -101,33 +103,59 @@ class TokenVerifier:
                 lifespan=settings.auth_jwks_cache_seconds,
                 cooldown_duration=settings.auth_jwks_refresh_cooldown_seconds)
 
-    async def _key_for(self, token: str) -> Any:
+    async def _key_for(self, token: str) -> tuple[Any, list[str]]:
+        """The key that must have signed `token`, with the one algorithm it signs with:
+        a token naming a key must use that key's algorithm, never one it chose itself."""
         header = jwt.get_unverified_header(token)
         if self._dev is not None and header.get("kid") == DEV_KEY_ID:
-            return self._dev.public_key
+            return self._dev.public_key, [DEV_ALGORITHM]
         if self._jwks is None:
             raise jwt.InvalidTokenError("no key to verify this token")
         jwks = self._jwks
         # PyJWKClient refetches the key set when it meets an unknown key id (rotation).
-        return (await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)).key
+        signing = await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
+        return signing.key, [signing.algorithm_name]
 
     async def verify(self, token: str) -> Principal:
         try:
-            key = await self._key_for(token)
-            claims = jwt.decode(token, key, algorithms=["RS256", "ES256"],
+            key, algorithms = await self._key_for(token)
+            claims = jwt.decode(token, key, algorithms=algorithms,
                                 audience=self.settings.auth_audience,
                                 issuer=self.settings.auth_issuer,
                                 options={"require": ["exp", "sub", "iss", "aud"]})
-        except (jwt.InvalidTokenError, jwt.PyJWKClientError) as err:
+            return principal_of(claims, self.settings.auth_role_claim)
+        except jwt.PyJWTError as err:
+            # Every refusal of the token library (a malformed token, a key of another
+            # type than the algorithm named, a bad claim) is the caller's token, not us.
             raise HTTPException(401, f"the access token is not valid: {err}",
                                 headers={"WWW-Authenticate": "Bearer"}) from err
-        role = claims.get(self.settings.auth_role_claim)
-        if role not in ROLES:
-            raise HTTPException(401, "the access token carries no known role",
-                                headers={"WWW-Authenticate": "Bearer"})
-        schools = claims.get("schools") or []
-        return Principal(subject=str(claims["sub"]), role=role,
-                         schools=tuple(str(s) for s in schools))
+
+
+def principal_of(claims: dict[str, Any], role_claim: str) -> Principal:
+    """The caller a verified token's claims describe, or InvalidTokenError saying which
+    claim is wrong. The library checks that claims are present; these are their types."""
+    for name in ("exp", "iat", "nbf"):
+        value = claims.get(name)
+        # RFC 7519, 2: a NumericDate is a JSON number; PyJWT would also take "1700000000".
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise jwt.InvalidTokenError(f"the {name} claim must be a number of seconds")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip() or not subject.isprintable() \
+            or len(subject) > MAX_SUBJECT:
+        raise jwt.InvalidTokenError(
+            f"the sub claim must name the caller: printable text of 1 to {MAX_SUBJECT} "
+            "characters")
+    role = claims.get(role_claim)
+    if not isinstance(role, str) or role not in ROLES:
+        raise jwt.InvalidTokenError("the access token carries no known role")
+    schools = claims.get("schools", [])
+    if schools is None:
+        schools = []
+    # A string is refused rather than read as a list of one-letter schools.
+    if not isinstance(schools, list) or not all(
+            isinstance(s, str) and s and s.isprintable() for s in schools):
+        raise jwt.InvalidTokenError("the schools claim must be a list of school ids")
+    return Principal(subject=subject, role=role, schools=tuple(schools))
 
 
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access token from the district")

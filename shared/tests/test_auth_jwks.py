@@ -108,3 +108,17 @@ async def test_the_dev_issuer_is_not_trusted_in_production(provider, tmp_path):
     with pytest.raises(HTTPException) as refused:
         await TokenVerifier(settings).verify(dev.token(settings, "x", "administrator"))
     assert refused.value.status_code == 401
+
+
+async def test_a_token_naming_a_provider_key_with_another_algorithm_is_refused(provider):
+    # The provider's key is RSA for RS256: an ES256 token naming it is refused as a bad
+    # token (401), not tried with a key of the wrong type (a server error).
+    from cryptography.hazmat.primitives.asymmetric import ec
+    now = int(time.time())
+    forged = jwt.encode({"iss": "https://idp.district.example", "aud": "iep-platform",
+                         "sub": "cm-7", "exp": now + 300, "role": "case_manager"},
+                        ec.generate_private_key(ec.SECP256R1()), algorithm="ES256",
+                        headers={"kid": "2026-01"})
+    with pytest.raises(HTTPException) as refused:
+        await verifier_for(provider).verify(forged)
+    assert refused.value.status_code == 401

@@ -21,8 +21,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from iep_kernel.auth import Principal, TokenVerifier
+from iep_kernel.bodies import Utf8Bodies, unreadable_body
 from iep_kernel.decider import CommandHandler, CommandResult, IllegalTransition, NotFound
 from iep_kernel.events import Metadata
 from iep_kernel.logs import correlation_id
@@ -57,8 +59,16 @@ COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "The caller's role or scope does not allow this"},
     404: {"model": Problem, "description": "No such record"},
     409: {"model": Problem, "description": "Not allowed in the record's current state"},
+    415: {"model": Problem, "description": "The body is declared in a charset other than UTF-8"},
     422: {"model": ValidationProblem, "description": "The request is malformed"},
 }
+
+
+def validation_problem(field: str, message: str) -> JSONResponse:
+    """A 422 naming one field, in the form of every other malformed-request answer."""
+    problem = ValidationProblem(detail=f"The request has 1 problem: {field}: {message}",
+                                errors=[FieldError(field=field, message=message)])
+    return JSONResponse(problem.model_dump(), status_code=422)
 
 
 def _field_name(loc: Sequence[Any]) -> str:
@@ -95,6 +105,8 @@ def install_conventions(app: FastAPI, runtimes: Sequence[ServiceRuntime]) -> Non
     app.state.runtimes = {rt.name: rt for rt in runtimes}
     app.state.token_verifier = TokenVerifier(runtimes[0].settings) if runtimes else None
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, unreadable_body(validation_problem))
+    app.add_middleware(Utf8Bodies)
     app.add_exception_handler(IllegalTransition, _problem(409))
     app.add_exception_handler(ConcurrencyConflict, _problem(409))
     app.add_exception_handler(NotFound, _problem(404))
@@ -187,9 +199,9 @@ class Commands:
         if row is None:
             return None
         if row["request_hash"] != request_hash:
-            return JSONResponse({"detail": "This Idempotency-Key was already used for a "
-                                 "different request; use a new key for a new request."},
-                                status_code=422)
+            return validation_problem(
+                "Idempotency-Key", "this key was already used for a different request; "
+                "use a new key for a new request")
         response = JSONResponse(row["body"], status_code=row["status_code"])
         response.headers["Idempotent-Replayed"] = "true"
         if "position" in row["body"]:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from iep_kernel.access import AccessLog as AccessRecorder
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
-from iep_kernel.decider import CommandHandler
+from iep_kernel.decider import CommandHandler, NotFound
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.http import Commands as CommandRunner
 from iep_kernel.runtime import ServiceRuntime
@@ -27,14 +27,22 @@ from iep_referral.app.records import (
     guardians_of,
     records_stream,
 )
-from iep_referral.app.views import ReferralSummary, ReferralView
+from iep_referral.app.scope import may_see
+from iep_referral.app.students import StudentSummary, record_of, student_stream
+from iep_referral.app.students import project as project_student
+from iep_referral.app.students import summary as student_summary
+from iep_referral.app.views import ReferralSummary, ReferralView, StudentRecordView
 from iep_referral.domain.decider import Status
 from iep_referral.domain.records import DestroyRecords, destructions
+from iep_referral.domain.students import NO_SUCH_STUDENT, students
 from iep_referral.requests import (
     CloseRequest,
     ConsentRequest,
     ConsentRequestRequest,
+    GuardianAdditionRequest,
+    GuardianRemovalRequest,
     ReferralRequest,
+    SchoolChangeRequest,
 )
 
 STAFF = ("teacher", "case_manager", "evaluator", "provider", "administrator")
@@ -143,6 +151,58 @@ async def destroy_student_records(
                                       destruction_summary, status_code=201)
     await runtime.vault.destroy(student_id)
     return response
+
+
+@router.get("/students/{student_id}")
+async def read_student(
+    student_id: ReferralId, runtime: Runtime, access: AccessLog,
+    who: Annotated[Principal, permit("read_student", "parent", "auditor", *STAFF)],
+) -> StudentRecordView:
+    """Read a student's record: the school they attend and their guardians (recorded)."""
+    access.require_purpose(who)
+    record = await record_of(runtime, student_id)
+    if not may_see(who, record.school_id, record.guardian_ids):
+        raise NotFound(NO_SUCH_STUDENT)
+    await access.record(who, student_id, f"student/{student_id}")
+    return StudentRecordView.of(record)
+
+
+@router.post("/students/{student_id}/guardians", response_model=StudentSummary)
+async def add_guardian(
+    student_id: ReferralId, body: GuardianAdditionRequest, commands: Commands,
+    runtime: Runtime, who: Annotated[Principal, permit("change_guardians", "administrator")],
+) -> JSONResponse:
+    """Record a new parent or guardian of a student, with the reason (notice to the family)."""
+    return await commands.execute(CommandHandler(runtime.store, students),
+                                  student_stream(student_id),
+                                  body.command(student_id, today(runtime)), who,
+                                  student_summary, project=project_student)
+
+
+@router.post("/students/{student_id}/guardians/{guardian_id}/removal",
+             response_model=StudentSummary)
+async def remove_guardian(
+    student_id: ReferralId, guardian_id: ReferralId, body: GuardianRemovalRequest,
+    commands: Commands, runtime: Runtime,
+    who: Annotated[Principal, permit("change_guardians", "administrator")],
+) -> JSONResponse:
+    """Record that someone is no longer a guardian of the student; they read nothing more."""
+    return await commands.execute(CommandHandler(runtime.store, students),
+                                  student_stream(student_id),
+                                  body.command(student_id, guardian_id, today(runtime)), who,
+                                  student_summary, project=project_student)
+
+
+@router.post("/students/{student_id}/school", response_model=StudentSummary)
+async def change_school(
+    student_id: ReferralId, body: SchoolChangeRequest, commands: Commands, runtime: Runtime,
+    who: Annotated[Principal, permit("change_school", "administrator")],
+) -> JSONResponse:
+    """Record that the student attends another school; its staff serve the student now."""
+    return await commands.execute(CommandHandler(runtime.store, students),
+                                  student_stream(student_id),
+                                  body.command(student_id, today(runtime)), who,
+                                  student_summary, project=project_student)
 
 
 router.include_router(access_router("referral", is_guardian))

@@ -32,6 +32,7 @@ from iep_referral.domain.events import (
     ReferrerRole,
     Student,
 )
+from iep_referral.domain.students import AddGuardian, ChangeSchool, RemoveGuardian
 
 Language = Annotated[str, Field(
     pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["en", "es", "zh-Hant"],
@@ -77,7 +78,10 @@ class ConcernsIn(Body):
 
 class ReferralRequest(Body):
     student: StudentIn
-    guardians: Annotated[list[GuardianIn], Field(min_length=1, max_length=6)]
+    guardians: Annotated[list[GuardianIn], Field(
+        max_length=6, description="The parents or guardians: required for a student the "
+        "district does not know yet; for a known student leave them out (the recorded ones "
+        "are used) or name only recorded ones")] = []
     referred_by: ReferrerIn
     concerns: ConcernsIn
     referred_on: date | None = Field(None, description="Default: today")
@@ -98,6 +102,32 @@ class ReferralRequest(Body):
             referred_by=Referrer(**self.referred_by.model_dump()),
             concerns=Concerns(text=self.concerns.text, areas=tuple(self.concerns.areas)),
             referred_on=self.referred_on, today=today)
+
+
+class GuardianAdditionRequest(Body):
+    guardian: GuardianIn
+    reason: Text = Field(description="Why the district records this guardian, e.g. a court "
+                                     "order, an adoption, a surrogate parent appointed")
+
+    def command(self, student_id: str, today: date) -> AddGuardian:
+        return AddGuardian(student_id, Guardian(**self.guardian.model_dump()), self.reason,
+                           today)
+
+
+class GuardianRemovalRequest(Body):
+    reason: Text = Field(description="Why this person is no longer a guardian, e.g. a court "
+                                     "order ending their rights")
+
+    def command(self, student_id: str, guardian_id: str, today: date) -> RemoveGuardian:
+        return RemoveGuardian(student_id, guardian_id, self.reason, today)
+
+
+class SchoolChangeRequest(Body):
+    school_id: Id = Field(description="The school the student attends from now on")
+    reason: Annotated[str, Field(max_length=5000)] = ""
+
+    def command(self, student_id: str, today: date) -> ChangeSchool:
+        return ChangeSchool(student_id, self.school_id, self.reason, today)
 
 
 class AssessmentIn(Body):

@@ -117,7 +117,8 @@ async def test_list_filters_by_student_school_and_status(desk):
     second = await desk.made(student__district_student_id="stu-101")
     await desk.close(second)
     admin = desk.who("administrator", schools=())
-    third = (await desk.make(desk.referral_body(student__school_id="sch-2"),
+    third = (await desk.make(desk.referral_body(student__school_id="sch-2",
+                                                student__district_student_id="stu-200"),
                              headers=admin)).json()["referral_id"]
     ids = lambda response: {r["referral_id"] for r in response.json()}  # noqa: E731
     assert ids(await desk.find(headers=admin)) == {first, second, third}

@@ -17,7 +17,8 @@ async def test_referral_is_made_with_safeguards_notices_and_listed(desk):
     assert "student" not in body  # command answers carry no personal data
     events = await desk.events()
     assert [e.event_type for e in events] == [
-        "ReferralMade", "ProceduralSafeguardsNoticeGiven", "ProceduralSafeguardsNoticeGiven"]
+        "StudentRegistered", "ReferralMade", "ProceduralSafeguardsNoticeGiven",
+        "ProceduralSafeguardsNoticeGiven"]
     assert {e.student_id for e in events} == {"stu-100"}
     listed = (await desk.find()).json()
     assert [r["referral_id"] for r in listed] == [body["referral_id"]]
@@ -130,7 +131,7 @@ async def test_district_declines_with_prior_written_notice_of_refusal(desk):
     ({"student__grade": "third"}, "student.grade"),
     ({"student__primary_language": "Spanish"}, "student.primary_language"),
     ({"student__district_student_id": "stu 100"}, "student.district_student_id"),
-    ({"guardians": []}, "guardians"),
+    ({"guardians": [{"guardian_id": "g-1"}]}, "guardians.0.name"),
     ({"guardians__0__email": "not-an-email"}, "guardians.0.email"),
     ({"guardians__1__preferred_language": ""}, "guardians.1.preferred_language"),
     ({"referred_by__role": "neighbour"}, "referred_by.role"),

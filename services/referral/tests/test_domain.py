@@ -34,6 +34,15 @@ from iep_referral.domain.events import (
     ReferralMade,
     Referrer,
     Student,
+    StudentRegistered,
+)
+from iep_referral.domain.students import (
+    AddGuardian,
+    ChangeSchool,
+    RemoveGuardian,
+    StudentRecord,
+    Students,
+    students,
 )
 
 TODAY = date(2026, 3, 2)
@@ -98,7 +107,8 @@ def refused(given: Sequence[Event], command: Any) -> str:
 
 
 def test_referral_is_made_and_each_guardian_gets_the_safeguards_notice_in_their_language():
-    made, *notices = when([], make())
+    registered, made, *notices = when([], make())
+    assert isinstance(registered, StudentRegistered)
     assert isinstance(made, ReferralMade)
     assert (made.student_id, made.school_id, made.referred_on) == ("stu-100", "sch-1", TODAY)
     assert [(n.guardian_id, n.language, n.occasion, n.given_on) for n in notices] == [
@@ -107,7 +117,7 @@ def test_referral_is_made_and_each_guardian_gets_the_safeguards_notice_in_their_
 
 
 def test_referral_keeps_a_past_referral_date():
-    made = when([], make(referred_on=date(2026, 2, 20)))[0]
+    made = when([], make(referred_on=date(2026, 2, 20)))[1]
     assert made.referred_on == date(2026, 2, 20)  # type: ignore[attr-defined]
 
 
@@ -133,6 +143,89 @@ def test_each_guardian_is_listed_once():
 
 def test_a_referral_is_made_once():
     assert "already been made" in refused(history(make()), make())
+
+
+# -- a student the district already knows ---------------------------------------------------
+
+RECORD = StudentRecord(student=STUDENT, school_id="sch-1", guardians=(MOTHER,),
+                       registered_on=date(2025, 9, 1))
+STRANGER = Guardian(guardian_id="stranger-1", name="Someone Else", preferred_language="en")
+
+
+def known(record: StudentRecord = RECORD, *given: Event) -> Referral:
+    return replace(referral.fold(given), student=record)
+
+
+def test_a_known_student_is_referred_with_the_recorded_school_and_guardians():
+    made, *notices = referral.decide(make(guardians=()), known())
+    assert isinstance(made, ReferralMade)  # no second StudentRegistered
+    assert (made.school_id, [g.guardian_id for g in made.guardians]) == ("sch-1", ["g-1"])
+    assert [n.guardian_id for n in notices] == ["g-1"]  # type: ignore[attr-defined]
+
+
+def test_a_referral_cannot_move_a_known_student_to_another_school():
+    other = make(student=STUDENT.model_copy(update={"school_id": "sch-2"}))
+    with pytest.raises(IllegalTransition, match="recorded at school sch-1, not sch-2"):
+        referral.decide(other, known())
+
+
+def test_a_referral_cannot_add_a_guardian_to_a_known_student():
+    with pytest.raises(IllegalTransition, match="stranger-1 is not a recorded guardian"):
+        referral.decide(make(guardians=(STRANGER,)), known())
+
+
+def test_a_known_students_referral_keeps_the_record_not_the_names_typed():
+    typed = STUDENT.model_copy(update={"name": "Typed Differently"})
+    made = referral.decide(make(student=typed, guardians=(MOTHER,)), known())[0]
+    assert made.student.name == "Maria Lopez"  # type: ignore[attr-defined]
+
+
+def test_notices_and_consent_follow_the_guardians_recorded_now():
+    given = history(make())  # referred with mother and father
+    now = replace(RECORD, guardians=(MOTHER, STRANGER))  # father removed, another added
+    requested, *notices = referral.decide(ask(), known(now, *given))
+    assert requested.guardian_ids == ("g-1", "stranger-1")  # type: ignore[attr-defined]
+    asked = [*given, requested, *notices]
+    with pytest.raises(IllegalTransition, match="g-2 is not a recorded guardian"):
+        referral.decide(consent(guardian="g-2"), known(now, *asked))
+
+
+def record_events(*commands: Any) -> list[Event]:
+    events: list[Event] = [StudentRegistered(
+        student_id="stu-100", school_id="sch-1", student=STUDENT, guardians=(MOTHER,),
+        registered_on=TODAY, source="referral", referral_id="r-1")]
+    for command in commands:
+        events += students.decide(command, students.fold(events))
+    return events
+
+
+def test_guardians_are_added_and_removed_by_the_district_with_a_reason():
+    added = AddGuardian("stu-100", FATHER, "Court order of 2026-02-27", TODAY)
+    removed = RemoveGuardian("stu-100", "g-1", "Parental rights ended", TODAY)
+    record = students.fold(record_events(added, removed)).record
+    assert record is not None and record.guardian_ids == ("g-2",)
+
+
+def test_the_last_guardian_is_not_removed():
+    with pytest.raises(IllegalTransition, match="only recorded guardian"):
+        record_events(RemoveGuardian("stu-100", "g-1", "moved away", TODAY))
+
+
+def test_a_guardian_is_recorded_once():
+    with pytest.raises(IllegalTransition, match="already a recorded guardian"):
+        record_events(AddGuardian("stu-100", MOTHER, "again", TODAY))
+
+
+def test_a_school_change_names_both_schools():
+    moved = record_events(ChangeSchool("stu-100", "sch-2", "family moved", TODAY))[-1]
+    assert (moved.school_id, moved.previous_school_id) == ("sch-2", "sch-1")  # type: ignore[attr-defined]
+    with pytest.raises(IllegalTransition, match="already attends sch-1"):
+        record_events(ChangeSchool("stu-100", "sch-1", "", TODAY))
+
+
+def test_commands_on_an_unknown_student_are_not_found():
+    with pytest.raises(NotFound, match="no such student"):
+        students.decide(ChangeSchool("stu-404", "sch-2", "", TODAY), Students())
 
 
 @pytest.mark.parametrize("command", [ask(), consent(), close()])
@@ -235,8 +328,8 @@ def test_a_second_decision_after_a_refusal_needs_a_new_request():
 
 def test_only_a_recorded_guardian_can_give_consent():
     assert refused(history(make(), ask()), consent(guardian="neighbour-7")) == (
-        "neighbour-7 is not a recorded guardian of this student; only a parent or guardian "
-        "named on the referral can give or refuse consent.")
+        "neighbour-7 is not a recorded guardian of this student; only a recorded parent or "
+        "guardian of the student can give or refuse consent.")
 
 
 def test_consent_after_closing_is_refused():
@@ -328,7 +421,7 @@ def test_published_contract_fields_are_kept():
         assert {"student_id", "referral_id", "guardian_id", "signed_on", "method",
                 "school_id"} <= fields(decision)
     assert {"student_id", "referral_id", "reason", "school_id"} <= fields(ReferralClosed)
-    made = when([], make())[0].model_dump(mode="json")
+    made = when([], make())[1].model_dump(mode="json")
     assert made["student"]["date_of_birth"] == "2017-05-14"
     assert made["referred_on"] == "2026-03-02"
 

@@ -39,12 +39,15 @@ async def test_referral_to_consent_reaches_the_topic_in_order(isolation, clock: 
 
     runtime = system.runtime("referral")
     assert runtime.topic == f"{isolation.topic_prefix}iep.referral.events"
-    published = await read_topic(isolation.bootstrap, runtime.topic, 7)
+    published = await read_topic(isolation.bootstrap, runtime.topic, 8)
     first_copies = {}
     for key, event in published:  # at least once: a duplicate may come, never out of order
         first_copies.setdefault(event.event_id, (key, event))
-    keys, events = zip(*first_copies.values(), strict=True)
+    keys, published_events = zip(*first_copies.values(), strict=True)
     assert set(keys) == {b"stu-100"}
+    registered, *events = published_events  # the student's record comes first
+    assert registered.event_type == "StudentRegistered"
+    assert registered.stream_id == "student-stu-100"
     assert [e.event_type for e in events] == [
         "ReferralMade", "ProceduralSafeguardsNoticeGiven", "ProceduralSafeguardsNoticeGiven",
         "EvaluationConsentRequested", "PriorWrittenNoticeIssued", "PriorWrittenNoticeIssued",

@@ -1,21 +1,33 @@
 """Command handling glue: the stream of a referral, the district's date, and the query
-table row written in the same transaction as the events (the `project=` hook)."""
+table rows written in the same transaction as the events (the `project=` hook).
 
+A referral is decided together with its student's record: `ReferralHandler` loads both
+streams, and the first referral of a child the district does not know registers the child on
+the student's stream in the same transaction. Two first referrals of one child racing each
+other both expect an empty student stream; the loser's append conflicts and is decided
+again, now attaching to the registered child."""
+
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 
 import asyncpg
 from iep_kernel.auth import Principal
 from iep_kernel.calendar import local_date
-from iep_kernel.decider import CommandHandler, CommandResult
+from iep_kernel.decider import CommandResult, Decider
+from iep_kernel.events import Metadata
 from iep_kernel.runtime import ServiceRuntime
+from iep_kernel.store import Append, EventStore
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from iep_referral.app.scope import within_reach_of
+from iep_referral.app.students import project_student, student_stream
 from iep_referral.app.views import ReferralSummary
-from iep_referral.domain.commands import Command
-from iep_referral.domain.decider import Referral
+from iep_referral.domain.commands import Command, MakeReferral
+from iep_referral.domain.decider import Referral, referral
+from iep_referral.domain.events import StudentRecordEvent
+from iep_referral.domain.students import students
 
 
 class ReferralSettings(BaseSettings):
@@ -45,8 +57,67 @@ def stream_of(referral_id: str) -> str:
     return f"referral-{referral_id}"
 
 
-def handler(runtime: ServiceRuntime, principal: Principal) -> CommandHandler[Referral, Command]:
-    return CommandHandler(runtime.store, within_reach_of(principal))
+@dataclass(frozen=True)
+class Loaded:
+    """A referral with its student's record, and the versions the decision is based on."""
+
+    state: Referral
+    version: int
+    record_stream: str | None
+    record_version: int
+
+
+async def load(store: EventStore, stream_id: str, command: Command | None = None, *,
+               conn: asyncpg.Connection | None = None) -> Loaded:
+    """The referral folded, with its student's record as it stands now (for a new
+    referral, the record of the student the command names, if the district knows them)."""
+    history = await store.read_stream(stream_id, conn=conn)
+    state = referral.fold([e.data for e in history])
+    student_id = (state.made.student_id if state.made is not None
+                  else command.student.district_student_id
+                  if isinstance(command, MakeReferral) else None)
+    if student_id is None:
+        return Loaded(state, len(history), None, 0)
+    record_stream = student_stream(student_id)
+    record = await store.read_stream(record_stream, conn=conn)
+    state = replace(state, student=students.fold([e.data for e in record]).record)
+    return Loaded(state, len(history), record_stream, len(record))
+
+
+class ReferralHandler:
+    """Runs a referral's command on the referral and its student's record, atomically."""
+
+    def __init__(self, store: EventStore, decider: Decider[Referral, Command]) -> None:
+        self.store = store
+        self.decider = decider
+
+    async def execute(self, stream_id: str, command: Command, metadata: Metadata, *,
+                      conn: asyncpg.Connection) -> CommandResult[Referral]:
+        loaded = await load(self.store, stream_id, command, conn=conn)
+        state = loaded.state
+        new_events = list(self.decider.decide(command, state))
+        if not new_events:
+            return CommandResult(stream_id, loaded.version, state, (), None)
+        registered = [e for e in new_events if isinstance(e, StudentRecordEvent)]
+        of_referral = [e for e in new_events if not isinstance(e, StudentRecordEvent)]
+        appends = [Append(stream_id, loaded.version, of_referral)]
+        if registered and loaded.record_stream is not None:
+            # Positions follow the order of the appends: the record first, so every
+            # consumer learns who the student is before the referral that names them.
+            appends.insert(0, Append(loaded.record_stream, loaded.record_version, registered))
+        results = await self.store.append_many(appends, metadata, conn=conn)
+        if registered:
+            await project_student(conn, results[0])
+            state = replace(state, student=students.fold(registered).record)
+        ours = results[-1]
+        return CommandResult(stream_id, ours.stream_version,
+                             self.decider.fold(of_referral, state),
+                             tuple(e for r in results for e in r.envelopes),
+                             ours.last_position)
+
+
+def handler(runtime: ServiceRuntime, principal: Principal) -> ReferralHandler:
+    return ReferralHandler(runtime.store, within_reach_of(principal))
 
 
 def summary(result: CommandResult[Referral]) -> ReferralSummary:

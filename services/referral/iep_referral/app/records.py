@@ -18,12 +18,11 @@ def records_stream(student_id: str) -> str:
 
 
 async def guardians_of(runtime: ServiceRuntime, student_id: str) -> frozenset[str]:
-    rows = await runtime.pool.fetch(
-        "SELECT DISTINCT unnest(guardian_ids) AS guardian_id FROM referrals "
-        "WHERE student_id = $1", student_id)
-    if not rows:
+    ids = await runtime.pool.fetchval(
+        "SELECT guardian_ids FROM students WHERE student_id = $1", student_id)
+    if ids is None:
         raise NotFound("no such student")
-    return frozenset(r["guardian_id"] for r in rows)
+    return frozenset(ids)
 
 
 class DestructionRequest(BaseModel):

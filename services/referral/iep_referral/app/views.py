@@ -23,6 +23,7 @@ from iep_referral.domain.events import (
     ProposedAssessment,
     Referrer,
 )
+from iep_referral.domain.students import StudentRecord
 
 
 class ReferralSummary(BaseModel):
@@ -49,8 +50,8 @@ class ReferralSummary(BaseModel):
         decision = state.decision
         return cls(
             referral_id=made.referral_id, student_id=made.student_id,
-            school_id=made.school_id, status=state.status, referred_on=made.referred_on,
-            guardian_ids=[g.guardian_id for g in made.guardians],
+            school_id=state.school_id, status=state.status, referred_on=made.referred_on,
+            guardian_ids=[g.guardian_id for g in state.guardians],
             consent_requested_on=request.requested_on if request else None,
             consent_decision=(None if decision is None else
                               "given" if isinstance(decision, ConsentGiven) else "refused"),
@@ -132,3 +133,18 @@ class ReferralView(ReferralSummary):
                                 language=n.language, issued_on=n.given_on)
                      for n in state.notices],
             close_note=state.closed.note if state.closed else None)
+
+
+class StudentRecordView(BaseModel):
+    """A student's record: who the student is, the school they attend, their guardians."""
+
+    student: StudentView
+    school_id: str
+    guardians: list[Guardian]
+    registered_on: date
+
+    @classmethod
+    def of(cls, record: StudentRecord) -> "StudentRecordView":
+        return cls(student=StudentView(**dict(record.as_enrolled())),
+                   school_id=record.school_id, guardians=list(record.guardians),
+                   registered_on=record.registered_on)

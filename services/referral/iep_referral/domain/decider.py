@@ -1,5 +1,9 @@
 """The referral as a fold of its events (`evolve`) and the decisions on commands (`decide`).
 
+The state also holds the student's record (`domain/students.py`) as it stands, loaded with
+the referral: a referral's school, guardians and notices follow the record, and the first
+referral of a child the district does not know registers the child.
+
 Pure functions: no I/O, no clock (commands carry `today`). A refusal is an
 `IllegalTransition` whose sentence tells district staff what is wrong and what would be
 right; it never quotes personal data.
@@ -27,6 +31,7 @@ from iep_referral.domain.events import (
     ConsentGiven,
     ConsentRefused,
     EvaluationConsentRequested,
+    Guardian,
     Notice,
     NoticeAction,
     PriorWrittenNoticeIssued,
@@ -34,7 +39,9 @@ from iep_referral.domain.events import (
     ProposedAssessment,
     ReferralClosed,
     ReferralMade,
+    StudentRegistered,
 )
+from iep_referral.domain.students import StudentRecord
 
 Status = Literal["referred", "consent_requested", "consent_given", "consent_refused", "closed"]
 STATUSES: tuple[Status, ...] = ("referred", "consent_requested", "consent_given",
@@ -49,6 +56,21 @@ class Referral:
     requests: tuple[EvaluationConsentRequested, ...] = ()
     decisions: tuple[ConsentDecision, ...] = ()  # one per request, in order
     closed: ReferralClosed | None = None
+    student: StudentRecord | None = None  # the student's record now, not as referred
+
+    @property
+    def guardians(self) -> tuple[Guardian, ...]:
+        """The student's guardians now: notices go to them and only they may consent."""
+        if self.student is not None:
+            return self.student.guardians
+        return self.made.guardians if self.made is not None else ()
+
+    @property
+    def school_id(self) -> str:
+        """The school the student attends now (the referral's, for a student without one)."""
+        if self.student is not None:
+            return self.student.school_id
+        return self.made.school_id if self.made is not None else ""
 
     @property
     def pending_request(self) -> EvaluationConsentRequested | None:
@@ -80,7 +102,7 @@ class Referral:
 def evolve(state: Referral, event: Event) -> Referral:
     match event:
         case ReferralMade():
-            return Referral(made=event)
+            return replace(state, made=event)
         case ProceduralSafeguardsNoticeGiven() | PriorWrittenNoticeIssued():
             return replace(state, notices=(*state.notices, event))
         case EvaluationConsentRequested():
@@ -119,27 +141,54 @@ def make_referral(command: MakeReferral, state: Referral) -> list[Event]:
     if referred_on > command.today:
         raise IllegalTransition(f"The referral is dated {referred_on}, after today "
                                 f"({command.today}); a referral cannot be dated in the future.")
-    if command.student.date_of_birth >= referred_on:
+    known = state.student
+    student = command.student if known is None else known.as_enrolled()
+    guardians = command.guardians if known is None else known.guardians
+    if known is not None:
+        require_as_recorded(command, known)
+    born = student.date_of_birth
+    if isinstance(born, date) and born >= referred_on:
         raise IllegalTransition("The date of birth is not before the referral date; "
                                 "check the date of birth.")
-    if not command.guardians:
+    if not guardians:
         raise IllegalTransition("Name at least one parent or guardian: the notices and the "
                                 "request for consent go to them.")
-    ids = [g.guardian_id for g in command.guardians]
+    ids = [g.guardian_id for g in guardians]
     if len(set(ids)) != len(ids):
         raise IllegalTransition("Each guardian is listed once; two guardians have the same "
                                 "guardian id.")
-    student, school = command.student.district_student_id, command.student.school_id
+    student_id, school = student.district_student_id, student.school_id
+    registered: list[Event] = [] if known is not None else [StudentRegistered(
+        student_id=student_id, school_id=school, student=student, guardians=guardians,
+        registered_on=referred_on, source="referral", referral_id=command.referral_id)]
     made = ReferralMade(
-        student_id=student, referral_id=command.referral_id, school_id=school,
-        student=command.student, guardians=command.guardians,
+        student_id=student_id, referral_id=command.referral_id, school_id=school,
+        student=student, guardians=guardians,
         referred_by=command.referred_by, concerns=command.concerns, referred_on=referred_on)
     safeguards = [ProceduralSafeguardsNoticeGiven(
-        student_id=student, referral_id=command.referral_id, school_id=school,
+        student_id=student_id, referral_id=command.referral_id, school_id=school,
         guardian_id=g.guardian_id, language=rules.notice_language(g),
         given_on=command.today, occasion=rules.SAFEGUARDS_OCCASION)
-        for g in rules.notice_recipients(command.guardians)]
-    return [made, *safeguards]
+        for g in rules.notice_recipients(guardians)]
+    return [*registered, made, *safeguards]
+
+
+def require_as_recorded(command: MakeReferral, known: StudentRecord) -> None:
+    """A referral of a student the district knows takes the school and guardians from the
+    student's record; naming others is refused rather than silently changing who the child
+    belongs to (a district role records a move or a new guardian, with notice)."""
+    if command.student.school_id != known.school_id:
+        raise IllegalTransition(
+            f"Student {known.student.district_student_id} is recorded at school "
+            f"{known.school_id}, not {command.student.school_id}. A move to another school is "
+            "recorded by the district first; refer the student at the school they attend.")
+    unknown = [g.guardian_id for g in command.guardians if known.guardian(g.guardian_id) is None]
+    if unknown:
+        raise IllegalTransition(
+            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a recorded "
+            "guardian of this student. A referral cannot add guardians: the district records "
+            "a new parent or guardian, with notice to the family. Leave the guardians out "
+            "(the recorded ones are used) or name only recorded ones.")
 
 
 def request_consent(command: RequestConsent, made: ReferralMade, state: Referral
@@ -161,8 +210,8 @@ def request_consent(command: RequestConsent, made: ReferralMade, state: Referral
                                 "describes each evaluation procedure (34 CFR 300.304(a)).")
     require_complete(command.notice)
     requested = EvaluationConsentRequested(
-        student_id=made.student_id, referral_id=made.referral_id, school_id=made.school_id,
-        requested_on=command.today, guardian_ids=tuple(g.guardian_id for g in made.guardians),
+        student_id=made.student_id, referral_id=made.referral_id, school_id=state.school_id,
+        requested_on=command.today, guardian_ids=tuple(g.guardian_id for g in state.guardians),
         assessments_proposed=command.assessments_proposed)
     notices = prior_written_notices(made, state, rules.PROPOSE_EVALUATION, command.notice,
                                     command.assessments_proposed, command.today)
@@ -187,10 +236,10 @@ def record_consent(command: RecordConsent, made: ReferralMade, state: Referral
         raise IllegalTransition(f"The guardian's refusal signed on {refused} is already "
                                 "recorded; if the family has changed its mind, request consent "
                                 "again first.")
-    if not rules.may_consent(command.guardian_id, made.guardians):
+    if not rules.may_consent(command.guardian_id, state.guardians):
         raise IllegalTransition(f"{command.guardian_id} is not a recorded guardian of this "
-                                "student; only a parent or guardian named on the referral can "
-                                "give or refuse consent.")
+                                "student; only a recorded parent or guardian of the student "
+                                "can give or refuse consent.")
     if command.signed_on > command.today:
         raise IllegalTransition(f"The form is dated {command.signed_on}, after today "
                                 f"({command.today}); check the signed-on date.")
@@ -201,7 +250,7 @@ def record_consent(command: RecordConsent, made: ReferralMade, state: Referral
     decision = ConsentGiven if command.decision == "given" else ConsentRefused
     return [decision(student_id=made.student_id, referral_id=made.referral_id,
                      guardian_id=command.guardian_id, signed_on=command.signed_on,
-                     method=command.method, school_id=made.school_id,
+                     method=command.method, school_id=state.school_id,
                      received_on=command.today)]
 
 
@@ -227,7 +276,7 @@ def close_referral(command: CloseReferral, made: ReferralMade, state: Referral
         raise IllegalTransition("A withdrawn referral needs no prior written notice; leave "
                                 "the notice out.")
     closed = ReferralClosed(student_id=made.student_id, referral_id=made.referral_id,
-                            reason=command.reason, school_id=made.school_id,
+                            reason=command.reason, school_id=state.school_id,
                             closed_on=command.today, note=command.note)
     return [*notices, closed]
 
@@ -246,7 +295,7 @@ def prior_written_notices(made: ReferralMade, state: Referral, action: NoticeAct
                           ) -> list[PriorWrittenNoticeIssued]:
     first = len(state.notices) + 1
     return [PriorWrittenNoticeIssued(
-        student_id=made.student_id, referral_id=made.referral_id, school_id=made.school_id,
+        student_id=made.student_id, referral_id=made.referral_id, school_id=state.school_id,
         notice_id=f"{made.referral_id}/notice-{first + i}", guardian_id=g.guardian_id,
         language=rules.notice_language(g), issued_on=today, action=action,
         action_description=rules.ACTION_DESCRIPTIONS[action], reasons=content.reasons,
@@ -254,7 +303,7 @@ def prior_written_notices(made: ReferralMade, state: Referral, action: NoticeAct
         safeguards_statement=rules.SAFEGUARDS_STATEMENT,
         sources_of_help=content.sources_of_help,
         options_considered=content.options_considered, other_factors=content.other_factors)
-        for i, g in enumerate(rules.notice_recipients(made.guardians))]
+        for i, g in enumerate(rules.notice_recipients(state.guardians))]
 
 
 referral = Decider(Referral, evolve, decide)

@@ -216,4 +216,5 @@ StudentRecordEvent = StudentRegistered | GuardianAdded | GuardianRemoved | Stude
 ConsentDecision = ConsentGiven | ConsentRefused
 Notice = ProceduralSafeguardsNoticeGiven | PriorWrittenNoticeIssued
 ReferralEvent = (ReferralMade | ProceduralSafeguardsNoticeGiven | EvaluationConsentRequested
-                 | PriorWrittenNoticeIssued | ConsentGiven | ConsentRefused | ReferralClosed)
+                 | PriorWrittenNoticeIssued | ConsentGiven | ConsentRefused | ReferralClosed
+                 | StudentRegistered | GuardianAdded | GuardianRemoved | StudentSchoolChanged)

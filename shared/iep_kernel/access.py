@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.consumer import Handler
 from iep_kernel.events import Metadata, PublishedEvent, RecordAccessed
+from iep_kernel.fields import IdQuery
 from iep_kernel.logs import correlation_id
 from iep_kernel.runtime import ServiceRuntime
 
@@ -103,7 +104,7 @@ def access_router(name: str, is_guardian: GuardianCheck) -> APIRouter:
     @router.get("/record-accesses")
     async def record_accesses(
         request: Request, principal: Reader,
-        student_id: Annotated[str, Query(min_length=1, max_length=100)],
+        student_id: IdQuery,
     ) -> list[Access]:
         """Who has read this student's record in this service, when and why."""
         runtime: ServiceRuntime = request.app.state.runtimes[name]

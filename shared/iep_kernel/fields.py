@@ -1,10 +1,63 @@
-"""Field types request bodies share, so every service refuses the same malformed input with
-the same message."""
+"""Field types requests share, so every service refuses the same malformed input with the
+same message.
 
+Identifiers have one grammar everywhere: in bodies (`Id`), in paths (`IdPath`) and in
+queries (`IdQuery`, `OptionalIdQuery`). An id is compared byte for byte, so two ids that
+look alike must not both be possible: no whitespace, no control, format (zero-width,
+bidirectional overrides, byte-order mark), private-use, surrogate or unassigned
+characters, and only the composed Unicode form (NFC). An id in another form is refused,
+not rewritten, so that what the sender stored is what they sent.
+"""
+
+import unicodedata
 from typing import Annotated
 
-from pydantic import Field
+from fastapi import Path, Query
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
+
+ID_MAX_LENGTH = 200
+ID_DESCRIPTION = ("An identifier: printable characters without spaces, control or "
+                  f"invisible characters, in Unicode NFC, at most {ID_MAX_LENGTH} long")
+
+_SPACES = frozenset({"Zs", "Zl", "Zp"})
+_INVISIBLE = frozenset({"Cc", "Cf"})
+_UNUSABLE = frozenset({"Co", "Cs", "Cn"})  # private use, lone surrogates, unassigned
+
+
+def identifier(value: str) -> str:
+    """Check an id against the one grammar (use with `AfterValidator`)."""
+    categories = {unicodedata.category(ch) for ch in value}
+    if categories & _INVISIBLE:
+        raise PydanticCustomError(
+            "id_invisible", "an identifier may not contain control or invisible characters")
+    if categories & _SPACES:
+        raise PydanticCustomError("id_space", "an identifier may not contain spaces")
+    if categories & _UNUSABLE:
+        raise PydanticCustomError(
+            "id_unusable", "an identifier may not contain unassigned, private-use or "
+                           "surrogate characters")
+    if not unicodedata.is_normalized("NFC", value):
+        raise PydanticCustomError(
+            "id_not_nfc", "an identifier must be sent in Unicode normal form C (composed "
+                          "characters); this one is decomposed")
+    return value
+
+
+def _optional_identifier(value: str | None) -> str | None:
+    return None if value is None else identifier(value)
+
+
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX_LENGTH, description=ID_DESCRIPTION),
+               AfterValidator(identifier)]
+IdPath = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH,
+                             description=ID_DESCRIPTION), AfterValidator(identifier)]
+IdQuery = Annotated[str, Query(min_length=1, max_length=ID_MAX_LENGTH,
+                               description=ID_DESCRIPTION), AfterValidator(identifier)]
+OptionalIdQuery = Annotated[str | None, Query(min_length=1, max_length=ID_MAX_LENGTH,
+                                              description=ID_DESCRIPTION),
+                            AfterValidator(_optional_identifier)]
+"""An id in the query that may be left out: use with `= None`."""
 
 
 def distinct(values: list[str]) -> list[str]:
@@ -14,8 +67,6 @@ def distinct(values: list[str]) -> list[str]:
     return values
 
 
-Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S+$",
-                          description="An identifier without spaces")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Line = Annotated[str, Field(min_length=1, max_length=1000)]

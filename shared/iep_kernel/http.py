@@ -9,7 +9,6 @@ and `/metrics` on every app; correlation ids on every request and log line.
 
 import hashlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
@@ -26,10 +25,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from iep_kernel.auth import Principal, TokenVerifier
 from iep_kernel.bodies import Utf8Bodies, unreadable_body
 from iep_kernel.decider import CommandHandler, CommandResult, IllegalTransition, NotFound
+from iep_kernel.edge import Correlate, invalid_fields, problem
 from iep_kernel.events import Metadata
 from iep_kernel.logs import correlation_id
-from iep_kernel.metrics import HTTP_REQUESTS
 from iep_kernel.runtime import ServiceRuntime
+from iep_kernel.storable import RefuseUnstorableText
 from iep_kernel.store import ConcurrencyConflict
 
 log = logging.getLogger("iep.http")
@@ -42,6 +42,7 @@ Projector = Callable[[asyncpg.Connection, CommandResult[S]], Awaitable[None]]
 
 class Problem(BaseModel):
     detail: str
+    correlation_id: str | None = None
 
 
 class FieldError(BaseModel):
@@ -52,6 +53,7 @@ class FieldError(BaseModel):
 class ValidationProblem(BaseModel):
     detail: str
     errors: list[FieldError]
+    correlation_id: str | None = None
 
 
 COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -61,14 +63,14 @@ COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"model": Problem, "description": "Not allowed in the record's current state"},
     415: {"model": Problem, "description": "The body is declared in a charset other than UTF-8"},
     422: {"model": ValidationProblem, "description": "The request is malformed"},
+    503: {"model": Problem, "description": "The database is unavailable; retry after the "
+                                           "Retry-After header's seconds"},
 }
 
 
 def validation_problem(field: str, message: str) -> JSONResponse:
     """A 422 naming one field, in the form of every other malformed-request answer."""
-    problem = ValidationProblem(detail=f"The request has 1 problem: {field}: {message}",
-                                errors=[FieldError(field=field, message=message)])
-    return JSONResponse(problem.model_dump(), status_code=422)
+    return JSONResponse(invalid_fields([(field, message)]), status_code=422)
 
 
 def _field_name(loc: Sequence[Any]) -> str:
@@ -78,55 +80,43 @@ def _field_name(loc: Sequence[Any]) -> str:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field_name(e["loc"]), message=e["msg"]) for e in exc.errors()]
-    noun = "problem" if len(errors) == 1 else "problems"
-    problem = ValidationProblem(
-        detail=f"The request has {len(errors)} {noun}: " +
-        "; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
-    return JSONResponse(problem.model_dump(), status_code=422)
+    errors = [(_field_name(e["loc"]), e["msg"]) for e in exc.errors()]
+    return JSONResponse(invalid_fields(errors), status_code=422)
 
 
 def _problem(status: int) -> Callable[[Request, Exception], Any]:
     async def handler(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        return JSONResponse(problem(str(exc)), status_code=status)
     return handler
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # The message may carry personal data: log the type only, with the correlation id.
-    log.error("unhandled error", extra={"error": type(exc).__name__, "path": request.url.path})
-    return JSONResponse({"detail": "Something went wrong on our side; nothing was changed. "
-                         f"Quote reference {correlation_id.get()} when reporting it."},
-                        status_code=500)
+_unreadable_body = unreadable_body(validation_problem)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # FastAPI's answer to a body it could not parse
+        return await _unreadable_body(request, exc)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse(problem(str(exc.detail)), status_code=exc.status_code,
+                        headers=exc.headers)
 
 
 def install_conventions(app: FastAPI, runtimes: Sequence[ServiceRuntime]) -> None:
-    """Error mapping, correlation ids, metrics and health endpoints for an app."""
+    """Error mapping, correlation ids, storable text, metrics and health endpoints."""
     app.state.runtimes = {rt.name: rt for rt in runtimes}
     app.state.token_verifier = TokenVerifier(runtimes[0].settings) if runtimes else None
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, unreadable_body(validation_problem))
-    app.add_middleware(Utf8Bodies)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IllegalTransition, _problem(409))
     app.add_exception_handler(ConcurrencyConflict, _problem(409))
     app.add_exception_handler(NotFound, _problem(404))
-    app.add_exception_handler(Exception, _unexpected)
-    service_label = ",".join(rt.name for rt in runtimes) or "none"
-
-    @app.middleware("http")
-    async def correlate(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        cid = request.headers.get("X-Correlation-ID") or str(uuid.uuid4())
-        token = correlation_id.set(cid)
-        started = time.perf_counter()
-        try:
-            response: Response = await call_next(request)
-        finally:
-            correlation_id.reset(token)
-        response.headers["X-Correlation-ID"] = cid
-        HTTP_REQUESTS.labels(service=service_label, method=request.method,
-                             status=str(response.status_code)).observe(
-            time.perf_counter() - started)
-        return response
+    # Any other failure is answered by `Correlate` (the outermost middleware, added last),
+    # while the request's correlation id is still set.
+    app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(Utf8Bodies)
+    app.add_middleware(Correlate, service=",".join(rt.name for rt in runtimes) or "none")
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:

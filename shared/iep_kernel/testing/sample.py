@@ -14,6 +14,7 @@ from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.decider import CommandHandler, CommandResult, Decider, IllegalTransition, NotFound
 from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.fields import Id, IdPath
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.http import Commands as CommandRunner
 from iep_kernel.runtime import ServiceRuntime
@@ -99,7 +100,7 @@ router = APIRouter(prefix="/api/sample", tags=["sample"], responses=COMMAND_RESP
 
 
 class OpenRequest(BaseModel):
-    student_id: str = Field(min_length=1)
+    student_id: Id
     label: str = Field(min_length=1, max_length=20)
     note: str = ""
 
@@ -133,7 +134,7 @@ async def open_counter(body: OpenRequest, commands: Commands, runtime: Runtime,
 
 
 @router.post("/counters/{counter_id}/increments")
-async def increment(counter_id: str, body: IncrementRequest, commands: Commands,
+async def increment(counter_id: IdPath, body: IncrementRequest, commands: Commands,
                     runtime: Runtime,
                     who: Annotated[Principal, permit("increment", "case_manager", "teacher")],
                     ) -> CounterView:
@@ -144,7 +145,7 @@ async def increment(counter_id: str, body: IncrementRequest, commands: Commands,
 
 
 @router.get("/counters/{counter_id}")
-async def read_counter(counter_id: str, runtime: Runtime, access: AccessLog,
+async def read_counter(counter_id: IdPath, runtime: Runtime, access: AccessLog,
                        who: Annotated[Principal, permit("read_counter", "case_manager",
                                                         "parent", "auditor")]) -> CounterView:
     """Read a counter (the read is recorded in the record of access)."""

@@ -26,15 +26,18 @@ from iep_kernel.auth import Principal, TokenVerifier
 from iep_kernel.bodies import Utf8Bodies, unreadable_body
 from iep_kernel.decider import CommandHandler, CommandResult, IllegalTransition, NotFound
 from iep_kernel.edge import Correlate, invalid_fields, problem
-from iep_kernel.events import Metadata
+from iep_kernel.events import DESTROYED, Metadata
 from iep_kernel.logs import correlation_id
 from iep_kernel.runtime import ServiceRuntime
 from iep_kernel.storable import RefuseUnstorableText
 from iep_kernel.store import ConcurrencyConflict
+from iep_kernel.vault import open_trees, seal
 
 log = logging.getLogger("iep.http")
 
 POSITION_HEADER = "X-IEP-Position"
+GONE_REPLY = ("This request was carried out, but its answer held personal data of a student "
+              "whose records have since been destroyed, so it cannot be shown again.")
 S = TypeVar("S")
 C = TypeVar("C")
 Projector = Callable[[asyncpg.Connection, CommandResult[S]], Awaitable[None]]
@@ -192,11 +195,25 @@ class Commands:
             return validation_problem(
                 "Idempotency-Key", "this key was already used for a different request; "
                 "use a new key for a new request")
-        response = JSONResponse(row["body"], status_code=row["status_code"])
+        stored: dict[str, Any] = row["body"]
+        body, status = stored, row["status_code"]
+        if "sealed" in stored:
+            [body] = await open_trees(self.runtime.vault, [stored["sealed"]])
+            if body == DESTROYED:
+                body, status = {"detail": GONE_REPLY, "position": stored["position"]}, 410
+        response = JSONResponse(body, status_code=status)
         response.headers["Idempotent-Replayed"] = "true"
-        if "position" in row["body"]:
-            response.headers[POSITION_HEADER] = str(row["body"]["position"])
+        if "position" in stored:
+            response.headers[POSITION_HEADER] = str(stored["position"])
         return response
+
+    async def _sealed(self, student_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The reply as kept for replays: sealed whole under the student's data key, so the
+        table holds no readable personal data and destroying the student's records
+        (34 CFR 300.624) destroys the reply too. The position stays readable for the
+        header."""
+        key_id, key = await self.runtime.vault.key_for_writing(student_id)
+        return {"position": body["position"], "sealed": seal(body, key_id, key)}
 
     async def execute(
         self,
@@ -231,11 +248,14 @@ class Commands:
                     if project is not None and result.events:
                         await project(conn, result)
                     body = self._body(result, render)
-                    if self.key:
+                    if self.key and result.events:
+                        # A command that changed nothing keeps no reply: its retry changes
+                        # nothing again and answers the same.
                         await conn.execute(
                             "INSERT INTO idempotency_keys (key, route, request_hash, "
                             "status_code, body) VALUES ($1, $2, $3, $4, $5)",
-                            self.key, route, request_hash, status_code, body)
+                            self.key, route, request_hash, status_code,
+                            await self._sealed(result.events[0].student_id, body))
                 break
             except (asyncpg.UniqueViolationError, ConcurrencyConflict):
                 # A concurrent retry with the same key committed first: answer as it did.

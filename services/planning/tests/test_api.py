@@ -98,6 +98,23 @@ async def test_a_retried_schedule_with_the_same_key_schedules_one_meeting(system
     assert len(await events(system, "MeetingScheduled")) == 1
 
 
+async def test_a_kept_reply_holds_no_readable_personal_data_and_goes_with_the_students_key(
+        system, desk):
+    headers = {**desk.staff(), "Idempotency-Key": "schedule-pii"}
+    first = await desk.schedule(headers=headers)
+    invited = first.json()["meetings"][0]["invited"][0]["name"]
+    runtime = system.runtime("planning")
+    kept = await runtime.pool.fetchval("SELECT body::text FROM idempotency_keys")
+    assert invited not in kept and "sealed" in kept
+    assert (await desk.schedule(headers=headers)).json() == first.json()
+
+    await runtime.vault.destroy("S-1001")  # the records destruction of 34 CFR 300.624
+    gone = await desk.schedule(headers=headers)
+    assert gone.status_code == 410 and invited not in gone.text
+    assert gone.headers["X-IEP-Position"] == str(first.json()["position"])
+    assert len(await events(system, "MeetingScheduled")) == 1
+
+
 # -- 422: malformed requests -------------------------------------------------------------
 
 @pytest.mark.parametrize("change, field", [

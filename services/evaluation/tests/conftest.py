@@ -59,6 +59,56 @@ def consent_given(student_id: str = "S-1001", referral_id: str = "r-1",
         "method": "written", "school_id": school_id, **received})
 
 
+def recorded(event_type: str, student_id: str, version: int, data: dict[str, Any]
+             ) -> PublishedEvent:
+    """An event of the student record (the referral service's stream `student-<id>`)."""
+    now = datetime.now(UTC)
+    return PublishedEvent(
+        event_id=uuid.uuid4(), stream_id=f"student-{student_id}", stream_version=version,
+        global_position=version, student_id=student_id, event_type=event_type,
+        schema_version=1, occurred_at=now, recorded_at=now,
+        metadata=Metadata(correlation_id=f"corr-{student_id}"),
+        data={"student_id": student_id, **data}, prev_hash="0" * 64, hash="1" * 64,
+        service="referral")
+
+
+def guardian(guardian_id: str) -> dict[str, Any]:
+    return {"guardian_id": guardian_id, "name": "Maria Lopez", "email": "m@example.org",
+            "phone": "555-0100", "preferred_language": "es"}
+
+
+def student_registered(student_id: str = "S-1001", school_id: str = "sch-1",
+                       guardian_ids: tuple[str, ...] = (GUARDIAN,)) -> PublishedEvent:
+    return recorded("StudentRegistered", student_id, 1, {
+        "school_id": school_id,
+        "student": {"district_student_id": student_id, "name": "Ana Lopez",
+                    "date_of_birth": "2018-09-14", "grade": "2", "school_id": school_id,
+                    "primary_language": "es"},
+        "guardians": [guardian(g) for g in guardian_ids],
+        "registered_on": "2026-02-20", "source": "referral", "referral_id": "r-1"})
+
+
+def guardian_added(guardian_id: str, student_id: str = "S-1001", school_id: str = "sch-1"
+                   ) -> PublishedEvent:
+    return recorded("GuardianAdded", student_id, 2, {
+        "school_id": school_id, "guardian": guardian(guardian_id),
+        "added_on": "2026-03-10", "reason": "court order"})
+
+
+def guardian_removed(guardian_id: str, student_id: str = "S-1001", school_id: str = "sch-1"
+                     ) -> PublishedEvent:
+    return recorded("GuardianRemoved", student_id, 3, {
+        "school_id": school_id, "guardian_id": guardian_id, "removed_on": "2026-03-11",
+        "reason": "court order"})
+
+
+def school_changed(school_id: str, previous_school_id: str = "sch-1",
+                   student_id: str = "S-1001") -> PublishedEvent:
+    return recorded("StudentSchoolChanged", student_id, 4, {
+        "school_id": school_id, "previous_school_id": previous_school_id,
+        "changed_on": "2026-03-12", "reason": "the family moved"})
+
+
 def the_handler(runtime: ServiceRuntime) -> Handler:
     (handler,) = handlers(runtime)
     return handler
@@ -96,6 +146,10 @@ class ReferralTopic:
     handler = staticmethod(the_handler)
     deliver = staticmethod(deliver)
     open_evaluation = staticmethod(open_evaluation)
+    registered = staticmethod(student_registered)
+    guardian_added = staticmethod(guardian_added)
+    guardian_removed = staticmethod(guardian_removed)
+    school_changed = staticmethod(school_changed)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The process manager: the referral service's events become evaluation commands.
 
 On `ReferralMade` it keeps what an evaluation needs about the student; on `ConsentGiven` it
-opens the evaluation with its due date and schedules the deadline timers. The referral
+opens the evaluation with its due date and schedules the deadline timers; the student
+record's events keep the student's school and guardians (see `students`). The referral
 service's events are read as plain dicts, through the small models below: only the fields
 used here are checked, and fields added later are ignored.
 """
@@ -17,14 +18,14 @@ from iep_kernel.events import DESTROYED, SYSTEM_ACTOR, Metadata, PublishedEvent
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from iep_evaluation.app import deadlines, queries
+from iep_evaluation.app import deadlines, queries, students
 from iep_evaluation.app.context import evaluation_id_for, rules_of, stream_of
 from iep_evaluation.domain.commands import OpenEvaluation
 from iep_evaluation.domain.decider import evaluation
 from iep_evaluation.domain.events import EvaluationOpened
 
 REFERRAL = "referral"  # the service whose topic this reads
-CONSUMES = frozenset({"ReferralMade", "ConsentGiven"})
+CONSUMES = frozenset({"ReferralMade", "ConsentGiven"}) | students.RECORD_EVENTS
 
 
 class _Reading(BaseModel):
@@ -70,26 +71,29 @@ async def remember_referral(conn: asyncpg.Connection, event: PublishedEvent) -> 
         referral_id=made.referral_id, student_id=event.student_id,
         school_id=made.student.school_id, date_of_birth=made.student.date_of_birth,
         guardian_ids=tuple(g.guardian_id for g in made.guardians)))
+    await students.name_if_unknown(conn, students.Student(
+        event.student_id, made.student.school_id,
+        tuple(g.guardian_id for g in made.guardians)))
 
 
 async def open_evaluation(runtime: ServiceRuntime, conn: asyncpg.Connection,
                           event: PublishedEvent) -> None:
     consent = ConsentGivenData.model_validate(event.data)
     referral = await queries.referral(conn, consent.referral_id)
-    if referral is None:
+    # Applying the referral made the student known: school and guardians are the record's.
+    student = await students.student(conn, event.student_id)
+    if referral is None or student is None:
         raise ReferralNotSeen(f"no ReferralMade was applied for referral "
                               f"{consent.referral_id}; consent cannot open an evaluation")
     district = rules_of(runtime)
     evaluation_id = evaluation_id_for(consent.referral_id)
-    guardians = referral.guardian_ids + (
-        () if consent.guardian_id in referral.guardian_ids else (consent.guardian_id,))
     command = OpenEvaluation(
         evaluation_id=evaluation_id, referral_id=consent.referral_id,
-        student_id=event.student_id, school_id=consent.school_id,
+        student_id=event.student_id, school_id=student.school_id,
         consent_signed_on=consent.signed_on,
         consent_received_on=consent.received_on or consent.signed_on,
         date_of_birth=referral.date_of_birth,
-        guardian_ids=guardians, rules=district)
+        guardian_ids=student.guardian_ids, rules=district)
     metadata = Metadata(actor=SYSTEM_ACTOR, correlation_id=event.metadata.correlation_id,
                         causation_id=str(event.event_id))
     # The append is this transaction's first write; the row and timers follow it.
@@ -103,7 +107,9 @@ async def open_evaluation(runtime: ServiceRuntime, conn: asyncpg.Connection,
 
 async def on_referral_event(runtime: ServiceRuntime, conn: asyncpg.Connection,
                             event: PublishedEvent) -> None:
-    if event.event_type == "ReferralMade":
+    if event.event_type in students.RECORD_EVENTS:
+        await students.follow(conn, event)
+    elif event.event_type == "ReferralMade":
         await remember_referral(conn, event)
     elif event.event_type == "ConsentGiven":
         await open_evaluation(runtime, conn, event)

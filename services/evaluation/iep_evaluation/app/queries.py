@@ -1,4 +1,6 @@
 """The query tables: what the worker keeps from referrals, and one row per evaluation.
+Who may read an evaluation is decided by the student's row in `students` (the student
+record, see `students`), never by the copies the evaluation was opened with.
 
 Rows are written on the connection of the transaction that appended the events (or applied
 the consumed event), so lists and access checks never disagree with the log.
@@ -29,7 +31,8 @@ class Referral:
 
 @dataclass(frozen=True)
 class EvaluationRow:
-    """An evaluation in brief: ids, status, dates and counts; never personal data."""
+    """An evaluation in brief: ids, status, dates and counts; never personal data. Read
+    back, `school_id` and `guardian_ids` are the student's current ones (the record's)."""
 
     evaluation_id: str
     referral_id: str
@@ -74,6 +77,9 @@ def row_of(state: Evaluation) -> EvaluationRow:
 
 _FIELDS = tuple(EvaluationRow.__dataclass_fields__)
 _ROW = ", ".join(_FIELDS)
+_FROM_RECORD = ("school_id", "guardian_ids")  # read from the student's row, not the copy
+_READ = ", ".join(f"s.{f}" if f in _FROM_RECORD else f"e.{f}" for f in _FIELDS)
+_SCOPED = "evaluations e JOIN students s USING (student_id)"
 
 
 def _row(record: asyncpg.Record) -> EvaluationRow:
@@ -123,7 +129,7 @@ async def project(conn: asyncpg.Connection, result: CommandResult[Evaluation]) -
 
 async def evaluation_row(pool: asyncpg.Pool, evaluation_id: str) -> EvaluationRow | None:
     record = await pool.fetchrow(
-        f"SELECT {_ROW} FROM evaluations WHERE evaluation_id = $1", evaluation_id)
+        f"SELECT {_READ} FROM {_SCOPED} WHERE e.evaluation_id = $1", evaluation_id)
     return None if record is None else _row(record)
 
 
@@ -143,22 +149,22 @@ async def evaluations_for(pool: asyncpg.Pool, principal: Principal, filters: Fil
     """
     parent = principal.subject if principal.role == "parent" else None
     records = await pool.fetch(
-        f"SELECT {_ROW} FROM evaluations "
-        "WHERE ($1::text IS NULL OR student_id = $1) "
-        "AND ($2::text IS NULL OR status = $2) "
-        "AND ($3::boolean IS NULL OR (status = 'open' AND due_on < $4) = $3) "
-        "AND CASE WHEN $5::text IS NOT NULL THEN $5 = ANY(guardian_ids) "
-        "         ELSE $6 OR school_id = ANY($7::text[]) END "
-        "ORDER BY due_on, evaluation_id LIMIT $8",
+        f"SELECT {_READ} FROM {_SCOPED} "
+        "WHERE ($1::text IS NULL OR e.student_id = $1) "
+        "AND ($2::text IS NULL OR e.status = $2) "
+        "AND ($3::boolean IS NULL OR (e.status = 'open' AND e.due_on < $4) = $3) "
+        "AND CASE WHEN $5::text IS NOT NULL THEN $5 = ANY(s.guardian_ids) "
+        "         ELSE $6 OR s.school_id = ANY($7::text[]) END "
+        "ORDER BY e.due_on, e.evaluation_id LIMIT $8",
         filters.student_id, filters.status, filters.overdue, today, parent,
         principal.district_wide, list(principal.schools), filters.limit)
     return [_row(r) for r in records]
 
 
 async def is_guardian_of(pool: asyncpg.Pool, subject: str, student_id: str) -> bool:
+    """Whether `subject` is a current guardian of the student, by the student record."""
     found: bool = await pool.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM referrals WHERE student_id = $1 AND $2 = ANY(guardian_ids)"
-        " UNION ALL SELECT 1 FROM evaluations WHERE student_id = $1 "
+        "SELECT EXISTS (SELECT 1 FROM students WHERE student_id = $1 "
         "AND $2 = ANY(guardian_ids))", student_id, subject)
     return found
 

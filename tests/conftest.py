@@ -3,10 +3,28 @@ cross-service tests: each step is a real HTTP call, and waiting happens only for
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from iep_kernel.testing.waiting import eventually
+
+
+def _register(name: str) -> None:
+    """The tests' helper modules under names of their own (every service's tests folder is
+    called `tests`, so a package of that name collides in a full run)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+_register("story")
 
 REFERRALS = "/api/referral/referrals"
 EVALUATIONS = "/api/evaluation/evaluations"

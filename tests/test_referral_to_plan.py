@@ -7,76 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from iep_kernel.clock import FixedClock
 from iep_kernel.service import discover_services
 from iep_kernel.testing.waiting import eventually
-
-SCHOOL = "sch-lincoln"
-STUDENT = "S-4711"
-MOTHER, FATHER = "g-rosa", "g-tomas"
-PURPOSE = {"X-Access-Purpose": "developing the student's IEP"}
-NOTICE = {"reasons": "The evaluation found a learning disability in reading",
-          "records_used": ["Evaluation report"],
-          "options_considered": [{"option": "General education only",
-                                  "why_rejected": "Not enough progress"}],
-          "sources_of_help": ["State Parent Training and Information Center"]}
-REFERRAL = {
-    "student": {"district_student_id": STUDENT, "name": "Lucia Garcia",
-                "date_of_birth": "2017-05-14", "grade": "3", "school_id": SCHOOL,
-                "primary_language": "es"},
-    "guardians": [{"guardian_id": MOTHER, "name": "Rosa Garcia", "preferred_language": "es"},
-                  {"guardian_id": FATHER, "name": "Tomas Garcia",
-                   "preferred_language": "en"}],
-    "referred_by": {"name": "Grace Park", "role": "teacher"},
-    "concerns": {"text": "Lucia struggles to decode words", "areas": ["schoolwork"]}}
-TEAM = [{"name": "Rosa Garcia", "roles": ["parent"]},
-        {"name": "Grace Park", "roles": ["regular_education_teacher"]},
-        {"name": "Ana Ruiz", "roles": ["special_education_teacher"]},
-        {"name": "Dr. Lee", "roles": ["district_representative", "evaluation_interpreter"]}]
-READING = {"service": "specially_designed_instruction",
-           "provider_role": "special education teacher", "minutes": 45, "frequency": "daily",
-           "location": "resource room", "starts_on": "2026-05-18", "ends_on": "2027-05-09"}
-PLAN = {
-    "present_levels": {"academic_achievement": "Reads at a first-grade level",
-                       "functional_performance": "Follows two-step directions",
-                       "effect_on_general_curriculum": "Cannot read grade-level texts"},
-    "annual_goals": [{"area": "reading", "statement": "Read grade-level text fluently",
-                      "baseline": "40 words a minute", "target": "90 words a minute",
-                      "measured_by": "weekly fluency probes",
-                      "progress_reports": "quarterly"}],
-    "services": [READING], "supplementary_aids": ["audiobooks"], "program_modifications": [],
-    "time_outside_regular_class": {"minutes_per_week": 225,
-                                   "explanation": "Reading in the resource room"},
-    "testing_accommodations": ["extended time"]}
-
-
-class People:
-    """The people of the story, each calling the API with their own token."""
-
-    def __init__(self, system: Any, clock: FixedClock) -> None:
-        self.system, self.clock = system, clock
-        self.client: httpx.AsyncClient = system.client
-
-    def staff(self, role: str = "case_manager") -> dict[str, str]:
-        return {**self.system.auth(role, f"{role}-1", [SCHOOL]), **PURPOSE}
-
-    def parent(self, guardian_id: str = MOTHER) -> dict[str, str]:
-        return self.system.auth("parent", guardian_id)
-
-    def on(self, day: str) -> None:
-        self.clock.set(datetime.fromisoformat(f"{day}T15:00:00+00:00"))
-
-    async def post(self, path: str, body: dict[str, Any], headers: dict[str, str],
-                   expect: int = 200) -> dict[str, Any]:
-        response = await self.client.post(path, json=body, headers=headers)
-        assert response.status_code == expect, response.text
-        return dict(response.json())
-
-    async def found(self, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
-        response = await self.client.get(path, params=params, headers=self.staff())
-        assert response.status_code == 200, response.text
-        return list(response.json())
+from story import FATHER, MOTHER, NOTICE, PLAN, REFERRAL, STUDENT, TEAM, People
 
 
 async def test_from_referral_to_a_consented_plan_then_stay_put_holds_the_placement(isolation):

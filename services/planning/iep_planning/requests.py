@@ -1,7 +1,7 @@
 """The request bodies of the planning API: strict about shape (422 with field messages),
 each turned into domain values. Rules about the case's state live in the domain."""
 
-from datetime import date, time
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import HTTPException
@@ -20,6 +20,7 @@ from iep_planning.domain.values import (
     DisputeKind,
     Frequency,
     LimitException,
+    LocalTime,
     MeetingPurpose,
     Member,
     NoticeContent,
@@ -76,14 +77,14 @@ Team = Annotated[list[MemberIn], Field(min_length=1, max_length=40)]
 class MeetingRequest(Body):
     purposes: Annotated[list[MeetingPurpose], Field(min_length=1), AfterValidator(_distinct)]
     meeting_on: date
-    starts_at: time
+    starts_at: LocalTime
     location: Short = Field(description="Usually the child's school")
     invited: Team = Field(description="Who will attend besides the parents, with roles")
 
 
 class RescheduleRequest(Body):
     meeting_on: date
-    starts_at: time
+    starts_at: LocalTime
     location: Short
     reason: Text
 

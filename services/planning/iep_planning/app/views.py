@@ -3,7 +3,7 @@ Nouns, not events; deadlines shown against the district's today."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from iep_planning.domain.values import (
     DisputeDeadline,
     DisputeKind,
     Guardian,
+    LocalTime,
     MeetingPurpose,
     Member,
     PlanContent,
@@ -46,7 +47,7 @@ def deadline(due_on: date, met: bool, today: date) -> Deadline:
 
 class ScheduleEntry(BaseModel):
     meeting_on: date
-    starts_at: time
+    starts_at: LocalTime
     location: str
     changed_on: date
     reason: str | None
@@ -77,7 +78,7 @@ class MeetingView(BaseModel):
     meeting_id: str
     purposes: list[MeetingPurpose]
     meeting_on: date
-    starts_at: time
+    starts_at: LocalTime
     location: str
     invited: list[Member]
     student_invited: bool

@@ -6,16 +6,34 @@ addresses are personal (`PII`): sealed with the student's key at rest and on the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
 
 from iep_kernel.events import PII
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 
 class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _local(value: time) -> time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError(
+            "local_time", "a meeting starts at the school's local time of day, written "
+                          "without an offset, e.g. 09:30")
+    return value
+
+
+# A time of day at the school, as "09:30" or "09:30:00". JSON Schema's `time` format is
+# RFC 3339's full-time, which needs an offset; a meeting's time has none, so the schema
+# states the form sent and returned instead.
+LocalTime = Annotated[time, AfterValidator(_local), WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "The school's local time of day, HH:MM or HH:MM:SS, without an offset",
+    "examples": ["09:30"]})]
 
 
 class Guardian(Value):

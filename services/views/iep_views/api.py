@@ -43,6 +43,10 @@ STAFF_READERS = ("teacher", "case_manager", "evaluator", "provider", "administra
 StudentId = Annotated[str, Path(min_length=1, max_length=100)]
 SchoolId = Annotated[str | None, Query(min_length=1, max_length=100)]
 NO_SUCH_STUDENT = "no such student"
+# Paging numbers are PostgreSQL bigints: a larger one is a 422, not a failed query. No
+# caseload comes near a million students.
+MAX_OFFSET = 1_000_000
+MAX_POSITION = 2**63 - 1
 router = APIRouter(prefix="/api/views", tags=["views"], responses=COMMAND_RESPONSES)
 
 
@@ -52,8 +56,9 @@ class ReadYourWrites:
     def __init__(
         self,
         min_position: Annotated[int | None, Query(
-            ge=1, description="The `position` of a command response: wait (bounded) until "
-                              "the view has applied that event")] = None,
+            ge=1, le=MAX_POSITION,
+            description="The `position` of a command response: wait (bounded) until "
+                        "the view has applied that event")] = None,
         source: Annotated[str | None, Query(
             description="The service whose command returned `min_position`, e.g. referral"
         )] = None,
@@ -102,7 +107,8 @@ async def caseload(
     overdue: Annotated[bool | None, Query(description="true: only students past a deadline"
                                           )] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=(
+        "Students to skip, for the next page"))] = 0,
 ) -> Caseload:
     """Students in your schools with stage and next deadline, most urgent first."""
     state = await fresh.settle(runtime)

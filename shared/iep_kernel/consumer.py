@@ -73,16 +73,30 @@ class Outcome(enum.Enum):
     DEAD_LETTER = "dead_letter"
 
 
+# One row per consumer and event: a redelivered or republished poison event counts a failure
+# on the row it already has (and keeps the latest reason) instead of adding one.
+_DEAD_LETTER_ONCE = """
+    INSERT INTO dead_letters (consumer, topic, event_id, event_type, reason, message)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT {target} DO UPDATE SET
+        failures = dead_letters.failures + 1, last_failed_at = now(),
+        reason = excluded.reason, topic = excluded.topic
+    RETURNING failures = 1"""
+_BY_EVENT = _DEAD_LETTER_ONCE.format(target="(consumer, event_id)")
+_BY_BYTES = _DEAD_LETTER_ONCE.format(
+    target="(consumer, sha256(message)) WHERE event_id IS NULL")
+
+
 async def record_dead_letter(pool: asyncpg.Pool, consumer: str, topic: str, raw: bytes,
                              reason: str, event: PublishedEvent | None = None) -> None:
-    await pool.execute(
-        "INSERT INTO dead_letters (consumer, topic, event_id, event_type, reason, message) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+    first = await pool.fetchval(
+        _BY_EVENT if event else _BY_BYTES,
         consumer, topic, event.event_id if event else None,
         event.event_type if event else None, reason[:2000], raw,
     )
-    CONSUMER_DEAD_LETTERS.labels(consumer=consumer).inc()
-    log.error("event sent to dead letters",
+    if first:
+        CONSUMER_DEAD_LETTERS.labels(consumer=consumer).inc()
+    log.error("event sent to dead letters" if first else "dead letter failed again",
               extra={"consumer": consumer, "topic": topic,
                      "event_id": str(event.event_id) if event else None,
                      "event_type": event.event_type if event else None})
@@ -172,13 +186,14 @@ class DeadLetter:
     reason: str
     recorded_at: datetime
     replayed_at: datetime | None
+    failures: int = 1  # deliveries that failed: a redelivery counts here, adds no row
 
 
 async def list_dead_letters(pool: asyncpg.Pool, *, include_replayed: bool = False
                             ) -> list[DeadLetter]:
     rows = await pool.fetch(
-        "SELECT id, consumer, topic, event_id, event_type, reason, recorded_at, replayed_at "
-        "FROM dead_letters WHERE $1 OR replayed_at IS NULL ORDER BY id", include_replayed)
+        "SELECT id, consumer, topic, event_id, event_type, reason, recorded_at, replayed_at, "
+        "failures FROM dead_letters WHERE $1 OR replayed_at IS NULL ORDER BY id", include_replayed)
     return [DeadLetter(**dict(r)) for r in rows]
 
 

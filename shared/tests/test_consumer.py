@@ -118,5 +118,36 @@ async def test_handler_effect_and_tracking_commit_together(isolation):
     assert await pool.fetchval("SELECT count(*) FROM applied_events") == 0
 
 
+async def test_a_poison_event_delivered_again_keeps_one_dead_letter(isolation):
+    """The relay republishes after a broker restart: the same poison event, and the same
+    unreadable message, arrive twice through the broker and are recorded once each."""
+    store = await isolation.store(registry)
+    pool = await isolation.pool("consumer")
+    await effects_table(pool)
+    await store.append("c0", 0, [CounterOpened(student_id="s0", label="poison")], META)
+    topic = topic_for("sample", isolation.topic_prefix)
+    await ensure_topics(isolation.bootstrap, [topic])
+    key, value, headers = message_for((await store.read_all_raw(0))[0], "sample")
+    producer = AIOKafkaProducer(bootstrap_servers=isolation.bootstrap)
+    await producer.start()
+    for _ in range(2):
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+        await producer.send_and_wait(topic, b"not json", key=key)
+    await producer.stop()
+
+    sub = Subscription(recording_handler({"poison"}), pool)
+    processor = AiokafkaStreamProcessor(isolation.group(), isolation.bootstrap, [sub],
+                                        topic_prefix=isolation.topic_prefix, session_timeout=6)
+    await processor.start()
+    try:
+        await eventually(lambda: _count(
+            pool, "SELECT coalesce(sum(failures), 0) FROM dead_letters", 4))
+    finally:
+        await processor.stop()
+    letters = await list_dead_letters(pool)
+    assert [(d.event_type, d.failures) for d in letters] == [("CounterOpened", 2), (None, 2)]
+    assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 2
+
+
 async def _count(pool, sql: str, expected: int) -> bool:
     return await pool.fetchval(sql) >= expected

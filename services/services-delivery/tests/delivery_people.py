@@ -53,6 +53,72 @@ def planning_opened(student_id: str = STUDENT, school_id: str = SCHOOL) -> Publi
                       {"guardian_id": LUIS, "language": "en"}]}, student_id)
 
 
+def planning_opened_naming(school_id: str, guardian_ids: tuple[str, ...],
+                           student_id: str = STUDENT) -> PublishedEvent:
+    """A PlanningOpened naming other people, as one copied from a later referral would."""
+    opened = planning_opened(student_id, school_id)
+    return opened.model_copy(update={"data": {**opened.data, "guardians": [
+        {"guardian_id": g, "language": "en"} for g in guardian_ids]}})
+
+
+def recorded(event_type: str, data: dict[str, Any], student_id: str = STUDENT
+             ) -> PublishedEvent:
+    """An event of the referral service's topic (the student record's stream
+    `student-<id>`, or a referral)."""
+    now = datetime.now(UTC)
+    return PublishedEvent(
+        event_id=uuid.uuid4(), stream_id=f"student-{student_id}", stream_version=1,
+        global_position=1, student_id=student_id, event_type=event_type, schema_version=1,
+        occurred_at=now, recorded_at=now, metadata=Metadata(correlation_id="corr-1"),
+        data={"student_id": student_id, **data}, prev_hash="0" * 64, hash="1" * 64,
+        service="referral")
+
+
+def guardian(guardian_id: str, language: str = "es") -> dict[str, Any]:
+    return {"guardian_id": guardian_id, "name": "Maria Lopez", "email": None, "phone": None,
+            "preferred_language": language}
+
+
+def pupil(school_id: str, student_id: str = STUDENT) -> dict[str, Any]:
+    return {"district_student_id": student_id, "name": "Ana Lopez",
+            "date_of_birth": "2018-09-14", "grade": "2", "school_id": school_id,
+            "primary_language": "es"}
+
+
+def student_registered(school_id: str = SCHOOL, student_id: str = STUDENT) -> PublishedEvent:
+    return recorded("StudentRegistered", {
+        "school_id": school_id, "student": pupil(school_id, student_id),
+        "guardians": [guardian(MARIA, "es"), guardian(LUIS, "en")],
+        "registered_on": "2026-02-20", "source": "referral", "referral_id": "r-1"},
+        student_id)
+
+
+def referral_made(school_id: str, guardian_ids: tuple[str, ...]) -> PublishedEvent:
+    return recorded("ReferralMade", {
+        "referral_id": str(uuid.uuid4()), "school_id": school_id, "student": pupil(school_id),
+        "guardians": [guardian(g) for g in guardian_ids],
+        "referred_by": {"name": "Jo Park", "role": "teacher"},
+        "concerns": {"text": "reads slowly", "areas": ["schoolwork"]},
+        "referred_on": "2026-06-01"})
+
+
+def guardian_added(guardian_id: str, language: str = "en") -> PublishedEvent:
+    return recorded("GuardianAdded", {"school_id": SCHOOL,
+                                      "guardian": guardian(guardian_id, language),
+                                      "added_on": "2026-06-01", "reason": "court order"})
+
+
+def guardian_removed(guardian_id: str) -> PublishedEvent:
+    return recorded("GuardianRemoved", {"school_id": SCHOOL, "guardian_id": guardian_id,
+                                        "removed_on": "2026-06-01", "reason": "court order"})
+
+
+def school_changed(school_id: str) -> PublishedEvent:
+    return recorded("StudentSchoolChanged", {
+        "school_id": school_id, "previous_school_id": SCHOOL, "changed_on": "2026-06-01",
+        "reason": "the family moved"})
+
+
 def plan_written(services: list[dict[str, Any]] | None = None, student_id: str = STUDENT,
                  **changes: Any) -> PublishedEvent:
     return published("PlanWritten", {

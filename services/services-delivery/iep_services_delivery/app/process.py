@@ -1,6 +1,7 @@
 """The process manager: planning's events become commands on the student's services.
 
-`PlanningOpened` tells the student's case, school and guardians (kept in `students`);
+`PlanningOpened` tells the student's case (kept in `students`, whose school and guardians
+come from the student record on the referral topic, see `students`);
 `PlanWritten` and `PlanAmended` are received (`PlanReceived`) and take effect when the
 parent has consented (`ConsentToServicesGiven`), or at once for a later plan or an
 amendment of the plan in effect; the prior written notice that follows a revoked consent
@@ -20,7 +21,7 @@ from iep_kernel.events import SYSTEM_ACTOR, Metadata, PublishedEvent
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, ConfigDict
 
-from iep_services_delivery.app import queries, timers
+from iep_services_delivery.app import queries, students, timers
 from iep_services_delivery.app.context import rules_of, stream_of
 from iep_services_delivery.domain import commands as c
 from iep_services_delivery.domain.decider import delivery
@@ -33,9 +34,9 @@ from iep_services_delivery.domain.values import (
     PlannedService,
 )
 
-PLANNING = "planning"  # the service whose topic this reads
+PLANNING, REFERRAL = "planning", "referral"  # the services whose topics this reads
 CONSUMES = frozenset({"PlanningOpened", "PlanWritten", "PlanAmended", "ConsentToServicesGiven",
-                      "PriorWrittenNoticeIssued"})
+                      "PriorWrittenNoticeIssued"}) | students.RECORD_EVENTS
 
 
 class _Reading(BaseModel):
@@ -147,12 +148,15 @@ async def _command_for(runtime: ServiceRuntime, conn: asyncpg.Connection,
 
 async def on_event(runtime: ServiceRuntime, conn: asyncpg.Connection,
                    event: PublishedEvent) -> None:
+    if event.event_type in students.RECORD_EVENTS:
+        await students.follow(conn, event)
+        return
     if event.event_type == "PlanningOpened":
         opened = OpenedData.model_validate(event.data)
-        await queries.remember_student(conn, queries.Student(
-            event.student_id, opened.case_id, opened.school_id,
+        await students.case_opened(
+            conn, event.student_id, opened.case_id, opened.school_id,
             tuple(Guardian(guardian_id=g.guardian_id, language=g.language)
-                  for g in opened.guardians)))
+                  for g in opened.guardians))
         return
     command = await _command_for(runtime, conn, event)
     if command is None:

@@ -1,6 +1,7 @@
-"""The query tables: the students planning opened (for scoping: school, guardians) and the
-progress reports by id. Rows are written on the connection of the transaction that applied
-the consumed event or appended the events."""
+"""The query tables: the students (for scoping: the school and guardians of the student
+record, see `students`; the case planning opened) and the progress reports by id. Rows are
+written on the connection of the transaction that applied the consumed event or appended
+the events."""
 
 from __future__ import annotations
 
@@ -33,19 +34,12 @@ class Student:
         return principal.serves_school(self.school_id)
 
 
-async def remember_student(conn: asyncpg.Connection, student: Student) -> None:
-    await conn.execute(
-        "INSERT INTO students (student_id, case_id, school_id, guardians) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (student_id) DO UPDATE SET "
-        "case_id = $2, school_id = $3, guardians = $4",
-        student.student_id, student.case_id, student.school_id,
-        [g.model_dump() for g in student.guardians])
-
-
 async def student(conn: asyncpg.Connection | asyncpg.Pool, student_id: str
                   ) -> Student | None:
+    """The student with their current school and guardians, once planning opened their
+    case (a student known only from the record has no services here yet)."""
     row = await conn.fetchrow("SELECT case_id, school_id, guardians FROM students "
-                              "WHERE student_id = $1", student_id)
+                              "WHERE student_id = $1 AND case_id IS NOT NULL", student_id)
     if row is None:
         return None
     return Student(student_id, row["case_id"], row["school_id"],
@@ -76,6 +70,7 @@ async def student_of_report(pool: asyncpg.Pool, report_id: str) -> str | None:
 
 
 async def is_guardian_of(pool: asyncpg.Pool, subject: str, student_id: str) -> bool:
+    """Whether `subject` is a current guardian of the student, by the student record."""
     found: bool = await pool.fetchval(
         "SELECT EXISTS (SELECT 1 FROM students WHERE student_id = $1 "
         "AND guardians @> jsonb_build_array(jsonb_build_object('guardian_id', $2::text)))",

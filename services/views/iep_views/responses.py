@@ -217,13 +217,21 @@ class CaseFile(Freshness):
     timeline: list[CaseEntry] = Field(description="Everything known, newest first")
 
 
+def _guardians(student: dict[str, Any] | None, referral: dict[str, Any] | None
+               ) -> list[dict[str, str]]:
+    """The student record's guardians (a row stored before the record, its referral's)."""
+    if student is not None:
+        return list(student["guardians"])
+    return list(referral["guardians"]) if referral else []
+
+
 def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date,
                  freshness: Freshness) -> CaseFile:
     referral = row["referral"]
     return CaseFile(
         student=line_of(row, today),
         student_name=referral["student_name"] if referral else None,
-        guardians=list(referral["guardians"]) if referral else [],
+        guardians=_guardians(row["student"], referral),
         referral=referral, evaluation=row["evaluation"], planning=row["planning"],
         delivery=row["delivery"], services=_services(row["services"], today),
         records_destroyed_on=row["records_destroyed_on"],

@@ -30,14 +30,15 @@ async def test_case_file_holds_every_event_across_services_newest_first(desk: De
         ("referral", "consent_requested"),
         ("referral", "safeguards_notice"),
         ("referral", "referred"),
+        ("referral", "student_registered"),  # the first referral registered the child
     ]
     assert [e["on"] for e in body["timeline"]] == [
         "2026-01-20", "2026-01-08", "2026-01-08", "2026-01-06", "2026-01-06", "2026-01-05",
-        "2026-01-05"]
+        "2026-01-05", "2026-01-05"]
     assessed = body["timeline"][0]
     assert assessed["personal"]["evaluator_name"] == "Dr. Lee"
     assert assessed["facts"]["area"] == "reading"
-    assert body["timeline"][-1]["personal"]["concerns"] == "Maria Lopez struggles to decode words"
+    assert body["timeline"][-2]["personal"]["concerns"] == "Maria Lopez struggles to decode words"
     accesses = await desk.system.runtime("views").store.read_student("stu-1",
                                                                       ["RecordAccessed"])
     assert [(a.metadata.actor.role, a.data.purpose, a.data.resource) for a in accesses] == [

@@ -1,8 +1,8 @@
 """The views' reads: caseload, compliance dashboard, case file, a guardian's children.
 
 Scope is applied here, in SQL: staff see the schools in their token, administrators and
-auditors the whole district (`schools=None`), a guardian the children whose referral
-names them.
+auditors the whole district (`schools=None`), a guardian the children whose student
+record names them (`case_guardians`); a student's school is their record's.
 """
 
 from dataclasses import dataclass
@@ -97,8 +97,8 @@ async def school_services(pool: asyncpg.Pool, schools: list[str] | None
 async def case_file(pool: asyncpg.Pool, student_id: str
                     ) -> tuple[asyncpg.Record, list[asyncpg.Record]] | None:
     row = await pool.fetchrow(
-        f"SELECT {_ROW}, referral, evaluation, planning, delivery, records_destroyed_on "
-        "FROM case_students "
+        f"SELECT {_ROW}, referral, evaluation, planning, delivery, records_destroyed_on, "
+        "student FROM case_students "
         "WHERE student_id = $1", student_id)
     if row is None:
         return None
@@ -122,7 +122,7 @@ async def children_of(pool: asyncpg.Pool, guardian_id: str, kinds: list[str],
     sees: those about the case, and notices addressed to this guardian."""
     rows = await pool.fetch(
         "SELECT s.student_id, s.referral, s.evaluation, s.planning, s.delivery, "
-        "s.records_destroyed_on, "
+        "s.records_destroyed_on, s.student, "
         "g.preferred_language FROM case_guardians g JOIN case_students s USING (student_id) "
         "WHERE g.guardian_id = $1 AND ($2::text IS NULL OR g.student_id = $2) "
         "ORDER BY s.student_id", guardian_id, student_id)

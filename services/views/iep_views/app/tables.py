@@ -19,6 +19,7 @@ from iep_views.domain.case import (
     EvaluationPart,
     PlanningPart,
     ReferralPart,
+    StudentPart,
 )
 from iep_views.domain.rules import ViewRules
 
@@ -39,13 +40,16 @@ CREATE TABLE IF NOT EXISTS case_students (
     stay_put             boolean NOT NULL DEFAULT false,
     delivery             jsonb,
     services             jsonb,
-    minutes_owed         integer NOT NULL DEFAULT 0
+    minutes_owed         integer NOT NULL DEFAULT 0,
+    student              jsonb
 );
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS planning jsonb;
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS stay_put boolean NOT NULL DEFAULT false;
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS delivery jsonb;
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS services jsonb;
 ALTER TABLE case_students ADD COLUMN IF NOT EXISTS minutes_owed integer NOT NULL DEFAULT 0;
+-- The student record's school and guardians (ids and languages, nothing personal).
+ALTER TABLE case_students ADD COLUMN IF NOT EXISTS student jsonb;
 CREATE INDEX IF NOT EXISTS case_students_by_school
     ON case_students (school_id, deadline_on, student_id);
 CREATE INDEX IF NOT EXISTS case_students_by_deadline
@@ -93,15 +97,15 @@ CREATE INDEX IF NOT EXISTS case_events_by_student
 
 _CASE_COLUMNS = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
                  "referral, evaluation, records_destroyed_on, planning, stay_put, delivery, "
-                 "services, minutes_owed")
+                 "services, minutes_owed, student")
 _UPSERT_CASE = (
     f"INSERT INTO case_students ({_CASE_COLUMNS}) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12::jsonb, "
-    "$13::jsonb, $14) "
+    "$13::jsonb, $14, $15::jsonb) "
     "ON CONFLICT (student_id) DO UPDATE SET school_id = $2, stage = $3, deadline_kind = $4, "
     "deadline_on = $5, deadline_rule = $6, referral = $7::jsonb, evaluation = $8::jsonb, "
     "records_destroyed_on = $9, planning = $10::jsonb, stay_put = $11, delivery = $12::jsonb, "
-    "services = $13::jsonb, minutes_owed = $14")
+    "services = $13::jsonb, minutes_owed = $14, student = $15::jsonb")
 _DEADLINE_COLUMNS = ["student_id", "school_id", "kind", "due_on", "rule", "about"]
 _ENTRY_COLUMNS = ("source, position, student_id, event_id, event_type, kind, happened_on, "
                   "recorded_at, actor_role, guardian_id, facts, personal")
@@ -122,8 +126,10 @@ def _json(value: Any) -> str | None:
 def case_of(record: asyncpg.Record) -> Case:
     referral, evaluation, planning, delivery = record["referral"], record["evaluation"], \
         record["planning"], record["delivery"]
+    student = record["student"]
     return Case(
         student_id=record["student_id"],
+        student=None if student is None else StudentPart.model_validate(student),
         referral=None if referral is None else ReferralPart.model_validate(referral),
         evaluation=None if evaluation is None else EvaluationPart.model_validate(evaluation),
         planning=None if planning is None else PlanningPart.model_validate(planning),
@@ -133,8 +139,8 @@ def case_of(record: asyncpg.Record) -> Case:
 
 async def load_cases(conn: asyncpg.Connection, student_ids: Iterable[str]) -> dict[str, Case]:
     rows = await conn.fetch(
-        "SELECT student_id, referral, evaluation, planning, delivery, records_destroyed_on "
-        "FROM case_students WHERE student_id = ANY($1::text[])", list(student_ids))
+        "SELECT student_id, referral, evaluation, planning, delivery, records_destroyed_on, "
+        "student FROM case_students WHERE student_id = ANY($1::text[])", list(student_ids))
     return {r["student_id"]: case_of(r) for r in rows}
 
 
@@ -149,7 +155,8 @@ def case_row(case: Case, district: ViewRules) -> tuple[Any, ...]:
             case.planning.model_dump_json() if case.planning else None,
             case.stay_put,
             case.delivery.model_dump_json() if case.delivery else None,
-            _json(services_of(case)), case.delivery.owed if case.delivery else 0)
+            _json(services_of(case)), case.delivery.owed if case.delivery else 0,
+            case.student.model_dump_json() if case.student else None)
 
 
 def services_of(case: Case) -> list[dict[str, Any]] | None:
@@ -189,7 +196,7 @@ async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
                   "records_destroyed_on = EXCLUDED.records_destroyed_on, "
                   "planning = EXCLUDED.planning, stay_put = EXCLUDED.stay_put, "
                   "delivery = EXCLUDED.delivery, services = EXCLUDED.services, "
-                  "minutes_owed = EXCLUDED.minutes_owed")
+                  "minutes_owed = EXCLUDED.minutes_owed, student = EXCLUDED.student")
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,
@@ -223,7 +230,7 @@ def _names(columns: str) -> list[str]:
 
 
 async def save_guardians(conn: asyncpg.Connection, cases: Sequence[Case]) -> None:
-    """Each student's guardians are those of their current referral."""
+    """Each student's guardians are those of their student record."""
     await conn.execute("DELETE FROM case_guardians WHERE student_id = ANY($1::text[])",
                        [c.student_id for c in cases])
     await conn.copy_records_to_table(

@@ -1,11 +1,12 @@
 """A student's case as the views know it, and what one event adds to it.
 
 Each source service keeps its own part of the case (`ReferralPart`, `EvaluationPart`,
-`PlanningPart`),
-folded from that service's events only. The two topics are read independently, so the
-views may apply a student's evaluation events before or after their referral events: the
-stage and the next deadline are therefore derived from the parts, never folded, and the
-case comes out the same in any interleaving (a rebuild equals the live model).
+`PlanningPart`), folded from that service's events only; the student record (`StudentPart`)
+alone says which school's staff serve the student and which guardians read the child's
+record. The topics are read independently, so the views may apply a student's evaluation
+events before or after their referral events: the stage and the next deadline are
+therefore derived from the parts, never folded, and the case comes out the same in any
+interleaving (a rebuild equals the live model).
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +26,25 @@ class Part(BaseModel):
 class GuardianPart(Part):
     guardian_id: str
     preferred_language: str
+
+
+class StudentPart(Part):
+    """Who a student belongs to: the school they attend and their guardians, from the
+    district's student record (`StudentRegistered`, `GuardianAdded`, `GuardianRemoved`,
+    `StudentSchoolChanged`). For a student the record does not know yet the first referral
+    establishes it; a later referral never changes it."""
+
+    school_id: str
+    guardians: tuple[GuardianPart, ...]
+    registered: bool = False  # True: the district's record, not only a referral, holds it
+
+    def with_guardian(self, guardian: GuardianPart) -> "StudentPart":
+        kept = tuple(g for g in self.guardians if g.guardian_id != guardian.guardian_id)
+        return self.model_copy(update={"guardians": (*kept, guardian)})
+
+    def without_guardian(self, guardian_id: str) -> "StudentPart":
+        return self.model_copy(update={"guardians": tuple(
+            g for g in self.guardians if g.guardian_id != guardian_id)})
 
 
 class ReferralPart(Part):
@@ -265,6 +285,7 @@ _REFERRAL_STAGES = {
 @dataclass(frozen=True)
 class Case:
     student_id: str
+    student: StudentPart | None = None  # the student record: school and guardians
     referral: ReferralPart | None = None
     evaluation: EvaluationPart | None = None
     planning: PlanningPart | None = None
@@ -290,6 +311,10 @@ class Case:
 
     @property
     def school_id(self) -> str | None:
+        """The school whose staff serve the student: the student record's; the other
+        parts' only while no referral or record is known (their topics may come first)."""
+        if self.student is not None:
+            return self.student.school_id
         if self.referral is not None:
             return self.referral.school_id
         if self.evaluation is not None:
@@ -348,6 +373,10 @@ class Case:
 
     @property
     def guardians(self) -> tuple[GuardianPart, ...]:
+        """Who reads the child's record as a parent: the student record's guardians (a row
+        stored before the record existed falls back to its referral until a rebuild)."""
+        if self.student is not None:
+            return self.student.guardians
         return self.referral.guardians if self.referral else ()
 
 

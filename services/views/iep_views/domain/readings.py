@@ -101,6 +101,40 @@ class ReferralClosed(Reading):
     note: str = ""
 
 
+# The student record (stream `student-<id>` of the referral service): the one source of
+# a student's school and guardians.
+
+
+class StudentRegistered(Reading):
+    school_id: str
+    student: ReferredStudent
+    guardians: tuple[ReferredGuardian, ...]
+    registered_on: date
+    source: str
+    referral_id: str | None = None
+
+
+class GuardianAdded(Reading):
+    school_id: str
+    guardian: ReferredGuardian
+    added_on: date
+    reason: str
+
+
+class GuardianRemoved(Reading):
+    school_id: str
+    guardian_id: str
+    removed_on: date
+    reason: str
+
+
+class StudentSchoolChanged(Reading):
+    school_id: str
+    previous_school_id: str
+    changed_on: date
+    reason: str = ""
+
+
 # -- evaluation -------------------------------------------------------------------------
 
 

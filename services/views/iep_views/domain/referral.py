@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from iep_views.domain import readings as read
-from iep_views.domain.case import Case, Entry, GuardianPart, ReferralPart, Step
+from iep_views.domain.case import Case, Entry, GuardianPart, ReferralPart, Step, StudentPart
 from iep_views.domain.table import EventTable, Seen
 
 SOURCE = "referral"
@@ -43,7 +43,18 @@ def referral_made(case: Case, seen: Seen) -> Step:
                   "guardians": [{"guardian_id": g.guardian_id, "name": g.name,
                                  "email": g.email, "phone": g.phone}
                                 for g in made.guardians]})
-    return Step(replace(case, referral=part), entry)
+    return Step(replace(case, referral=part, student=_known(case, part)), entry)
+
+
+def _known(case: Case, referral: ReferralPart) -> StudentPart:
+    """Who the student belongs to after a referral: the record as it is, if there is one.
+    A referral never changes a known student's school or guardians (anyone may write one);
+    only for a student the record does not know does it establish them (a row stored
+    before the record existed keeps its earlier referral's)."""
+    if case.student is not None:
+        return case.student
+    first = case.referral or referral
+    return StudentPart(school_id=first.school_id, guardians=first.guardians)
 
 
 @table.on(SOURCE, "ProceduralSafeguardsNoticeGiven")

@@ -21,6 +21,8 @@ Chooser = Annotated[Principal, permit("choose_delivery", "parent", "case_manager
                                       "administrator")]
 Admin = Annotated[Principal, permit("manage_staff_directory", "administrator")]
 SinkReader = Annotated[Principal, permit("read_outbox_sink", "administrator")]
+NO_SUCH_GUARDIAN = ("no such guardian of this student among the records you may reach; "
+                    "check the student and guardian ids")
 
 
 def _today(runtime) -> dt.date:  # type: ignore[no-untyped-def]
@@ -43,13 +45,14 @@ async def choose_delivery(student_id: Id, guardian_id: Id, body: DeliveryBody,
                           runtime: Runtime, who: Chooser, commands: Commands) -> JSONResponse:
     """A guardian chooses email or paper for the notices about this student; staff may
     record a guardian's choice on their behalf."""
-    if who.role == "parent" and who.subject != guardian_id:
-        raise NotFound("no such guardian among your own records")
-    if not await queries.is_guardian_of(runtime.pool, guardian_id, student_id):
-        raise NotFound(f"no guardian {guardian_id} of student {student_id}")
+    # One answer for every record out of reach, whether the student or the guardian exists
+    # or not: any difference would tell a stranger which children and guardians are known.
     school = await queries.school_of(runtime.pool, student_id)
-    if who.role != "parent" and not who.serves_school(school or ""):
-        raise NotFound(f"no student {student_id} in the schools you serve")
+    reachable = (who.subject == guardian_id if who.role == "parent"
+                 else who.serves_school(school or ""))
+    if not reachable or not await queries.is_guardian_of(runtime.pool, guardian_id,
+                                                         student_id):
+        raise NotFound(NO_SUCH_GUARDIAN)
 
     async def project(conn, result) -> None:  # type: ignore[no-untyped-def]
         await conn.execute("UPDATE guardians SET channel = $3 WHERE student_id = $1 "

@@ -1,9 +1,15 @@
-"""Who receives notices: guardians from the referral, the district's staff directory, and
-each student's case manager (the staff member who made the referral, unless assigned)."""
+"""Who receives notices: a student's school and guardians from the student record, the
+district's staff directory, and each student's case manager (the staff member who made the
+referral, unless assigned).
+
+The student record's events (`StudentRegistered`, `GuardianAdded`, `GuardianRemoved`,
+`StudentSchoolChanged`) are the one source of a student's school and guardians. A referral
+establishes them only for a student the record has not told us of; a later referral never
+changes them, whoever wrote it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import asyncpg
@@ -49,27 +55,74 @@ async def student(conn: asyncpg.Connection, student_id: str) -> Student | None:
                    tuple(_guardian(g) for g in guardians))
 
 
-def from_referral(student_id: str, data: dict[str, Any], referred_by: str | None,
-                  known: Student | None) -> Student:
-    """The student as a `ReferralMade` describes it (keeping choices already made)."""
-    chosen = {g.recipient_id: g.channel_preference for g in known.guardians} if known else {}
-    guardians = tuple(
-        Recipient(g["guardian_id"], "guardian", g.get("name"), g.get("email"),
-                  g.get("preferred_language") or "en", chosen.get(g["guardian_id"]))
-        for g in data.get("guardians", ()))
-    case_manager = known.case_manager if known else referred_by
+def from_referral(student_id: str, data: dict[str, Any], referred_by: str | None
+                  ) -> Student:
+    """A student the record has not told us of, as their first referral describes them."""
     return Student(student_id, data["school_id"], (data.get("student") or {}).get("name"),
-                   case_manager or referred_by, guardians)
+                   referred_by, tuple(_recipient(g, None) for g in data.get("guardians", ())))
+
+
+def _recipient(g: dict[str, Any], channel: str | None) -> Recipient:
+    return Recipient(g["guardian_id"], "guardian", g.get("name"), g.get("email"),
+                     g.get("preferred_language") or "en", channel)
+
+
+def after_record_event(student_id: str, event_type: str, data: dict[str, Any],
+                       known: Student | None) -> Student:
+    """The student after one of the record's events (keeping the channels chosen)."""
+    school_id = str(data["school_id"])
+    student = known or Student(student_id, school_id, None, None, ())
+    chosen = {g.recipient_id: g.channel_preference for g in student.guardians}
+    if event_type == "StudentRegistered":
+        return replace(student, school_id=school_id,
+                       name=(data.get("student") or {}).get("name"),
+                       guardians=tuple(_recipient(g, chosen.get(g["guardian_id"]))
+                                       for g in data.get("guardians", ())))
+    if event_type == "GuardianAdded":
+        added = _recipient(data["guardian"], chosen.get(data["guardian"]["guardian_id"]))
+        return replace(student, guardians=(*(g for g in student.guardians
+                                             if g.recipient_id != added.recipient_id), added))
+    if event_type == "GuardianRemoved":
+        return replace(student, guardians=tuple(
+            g for g in student.guardians if g.recipient_id != data["guardian_id"]))
+    if event_type == "StudentSchoolChanged":
+        return replace(student, school_id=school_id)
+    raise ValueError(f"{event_type} is not an event of the student record")
+
+
+async def save_record(conn: asyncpg.Connection, student: Student) -> None:
+    """The student's row and exactly their recorded guardians (a removed one's row goes:
+    they receive nothing further about the child and read nothing of it)."""
+    await conn.execute(
+        "INSERT INTO students (student_id, school_id, student_name) VALUES ($1, $2, $3) "
+        "ON CONFLICT (student_id) DO UPDATE SET school_id = excluded.school_id, "
+        "student_name = coalesce(excluded.student_name, students.student_name)",
+        student.student_id, student.school_id, student.name)
+    await conn.execute(
+        "DELETE FROM guardians WHERE student_id = $1 AND NOT guardian_id = ANY($2::text[])",
+        student.student_id, [g.recipient_id for g in student.guardians])
+    await _save_guardians(conn, student)
+
+
+async def note_referrer(conn: asyncpg.Connection, student_id: str, referred_by: str | None
+                        ) -> None:
+    """A referral of a known student: only who referred (the case manager until one is
+    assigned) is taken from it, if the student had none."""
+    await conn.execute("UPDATE students SET referred_by = coalesce(referred_by, $2) "
+                       "WHERE student_id = $1", student_id, referred_by)
 
 
 async def save_referral(conn: asyncpg.Connection, student: Student, referred_by: str | None
                         ) -> None:
+    """The first referral of a student the record has not told us of."""
     await conn.execute(
         "INSERT INTO students (student_id, school_id, student_name, referred_by) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (student_id) DO UPDATE SET "
-        "school_id = excluded.school_id, student_name = excluded.student_name, "
-        "referred_by = coalesce(students.referred_by, excluded.referred_by)",
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (student_id) DO NOTHING",
         student.student_id, student.school_id, student.name, referred_by)
+    await _save_guardians(conn, student)
+
+
+async def _save_guardians(conn: asyncpg.Connection, student: Student) -> None:
     for g in student.guardians:
         await conn.execute(
             "INSERT INTO guardians (student_id, guardian_id, name, email, language) "

@@ -1,8 +1,12 @@
 """The process manager: other services' events become notices.
 
-It reads every `iep.*.events` topic of the lifecycle. From `ReferralMade` it keeps the
-student's school and name, the guardians (name, email opened from the vault, language) and
-the referrer, who is the case manager until one is assigned. The events in `TRIGGERS` each
+It reads every `iep.*.events` topic of the lifecycle. The student record's events
+(`RECORD_EVENTS`) give the student's school and name and the guardians (name, email opened
+from the vault, language); a `ReferralMade` gives them only for a student the record has not
+told us of, and never changes them for a known one, and gives the referrer, who is the case
+manager until one is assigned. A guardian added is sent their record access with the
+procedural safeguards, and the other guardians are told of every guardian added or removed;
+a guardian removed receives nothing further. The events in `TRIGGERS` each
 call for one kind of message to some recipients: guardians the event names (or all of the
 student's), or the staff of the case (the case manager and the school's administrators).
 Guardians are only ever looked up under the event's own student, so a notice never reaches
@@ -40,6 +44,7 @@ class Trigger:
     kind: str
     recipients: Callable[[dict[str, Any]], tuple[str, ...] | str]  # guardian ids, all, staff
     deadline: str | None = None  # which deadline, for the staff reminders
+    leaves_out: Callable[[dict[str, Any]], str] | None = None  # a guardian "all" excludes
 
 
 def _one(field: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
@@ -56,6 +61,10 @@ def _report_guardians(data: dict[str, Any]) -> tuple[str, ...] | str:
 
 def _all(data: dict[str, Any]) -> str:
     return ALL_GUARDIANS
+
+
+def _added(data: dict[str, Any]) -> str:
+    return str(data["guardian"]["guardian_id"])
 
 
 def _staff(data: dict[str, Any]) -> str:
@@ -81,6 +90,10 @@ TRIGGERS: dict[tuple[str, str], Trigger] = {
     (PLANNING, "ReevaluationDue"): Trigger("deadline_notice", _many("guardian_ids"),
                                            "reevaluation"),
     (SERVICES_DELIVERY, "ProgressReportIssued"): Trigger("progress_report", _report_guardians),
+    # The student record: the new guardian learns of their access (with their safeguards);
+    # every other guardian still recorded learns who may see the child changed.
+    (REFERRAL, "GuardianAdded"): Trigger("record_access", lambda data: (_added(data),)),
+    (REFERRAL, "GuardianRemoved"): Trigger("guardians_changed", _all),
     # Staff: the case manager and the school's administrators.
     (EVALUATION, "EvaluationDeadlineApproaching"): Trigger("deadline_approaching", _staff,
                                                            "evaluation"),
@@ -99,8 +112,12 @@ TRIGGERS: dict[tuple[str, str], Trigger] = {
 ALSO: dict[tuple[str, str], Trigger] = {
     (PLANNING, "AnnualReviewDue"): Trigger("deadline_approaching", _staff, "annual_review"),
     (PLANNING, "ReevaluationDue"): Trigger("deadline_approaching", _staff, "reevaluation"),
+    (REFERRAL, "GuardianAdded"): Trigger("guardians_changed", _all, leaves_out=_added),
 }
-CONSUMES = frozenset({"ReferralMade", *(t for _, t in TRIGGERS), *(t for _, t in ALSO)})
+RECORD_EVENTS = frozenset({"StudentRegistered", "GuardianAdded", "GuardianRemoved",
+                           "StudentSchoolChanged"})
+CONSUMES = frozenset({"ReferralMade", *RECORD_EVENTS, *(t for _, t in TRIGGERS),
+                      *(t for _, t in ALSO)})
 
 
 def triggers_of(event: PublishedEvent) -> list[Trigger]:
@@ -119,6 +136,9 @@ async def on_event(runtime: ServiceRuntime, conn: asyncpg.Connection,
     await _lock_student(conn, event.student_id)
     if event.service == REFERRAL and event.event_type == "ReferralMade":
         await _referral(runtime, conn, event)
+        return
+    if event.service == REFERRAL and event.event_type in RECORD_EVENTS:
+        await _record(runtime, conn, event)
         return
     triggers = triggers_of(event)
     if not triggers:
@@ -153,24 +173,60 @@ async def _referral(runtime: ServiceRuntime, conn: asyncpg.Connection,
     actor = event.metadata.actor
     referred_by = actor.id if actor.role not in ("parent", "system") else None
     known = await directory.student(conn, event.student_id)
-    student = directory.from_referral(event.student_id, event.data, referred_by, known)
-    waiting = await conn.fetch("SELECT event_id, event FROM awaiting_referral "
-                               "WHERE student_id = $1 ORDER BY event_id", event.student_id)
-    drafts = []
-    for row in waiting:
-        parked = PublishedEvent.model_validate(row["event"])
-        for trigger in triggers_of(parked):
-            drafts += await _drafts(runtime, conn, trigger, parked, student)
+    # Anyone may write a referral: for a known student it changes no school or guardian.
+    student = known or directory.from_referral(event.student_id, event.data, referred_by)
+    answered, drafts = await _answered(runtime, conn, student)
     if drafts:
         await queue(runtime, conn, drafts)  # the append comes first
-    await directory.save_referral(conn, student, referred_by)
-    await conn.execute("DELETE FROM awaiting_referral WHERE student_id = $1", event.student_id)
+    if known is None:
+        await directory.save_referral(conn, student, referred_by)
+    else:
+        await directory.note_referrer(conn, event.student_id, referred_by)
+    await conn.execute("DELETE FROM awaiting_referral WHERE event_id = ANY($1::text[])",
+                       answered)
+
+
+async def _record(runtime: ServiceRuntime, conn: asyncpg.Connection,
+                  event: PublishedEvent) -> None:
+    """One of the student record's events: the notices it calls for (to the guardians as
+    recorded after it), the waiting notices it answers, then the directory."""
+    known = await directory.student(conn, event.student_id)
+    student = directory.after_record_event(event.student_id, event.event_type, event.data,
+                                           known)
+    drafts = []
+    for trigger in triggers_of(event):
+        drafts += await _drafts(runtime, conn, trigger, event, student)
+    answered, waiting = await _answered(runtime, conn, student)
+    if drafts or waiting:
+        await queue(runtime, conn, drafts + waiting)  # the append comes first
+    await directory.save_record(conn, student)
+    await conn.execute("DELETE FROM awaiting_referral WHERE event_id = ANY($1::text[])",
+                       answered)
+
+
+async def _answered(runtime: ServiceRuntime, conn: asyncpg.Connection, student: Student
+                    ) -> tuple[list[str], list[Draft]]:
+    """The waiting events the student as now known answers (their ids) and their notices."""
+    waiting = await conn.fetch("SELECT event_id, event FROM awaiting_referral "
+                               "WHERE student_id = $1 ORDER BY event_id", student.student_id)
+    answered, drafts = [], []
+    for row in waiting:
+        parked = PublishedEvent.model_validate(row["event"])
+        triggers = triggers_of(parked)
+        if any(_waits(t, parked, student) for t in triggers):
+            continue
+        answered.append(row["event_id"])
+        for trigger in triggers:
+            drafts += await _drafts(runtime, conn, trigger, parked, student)
+    return answered, drafts
 
 
 async def _drafts(runtime: ServiceRuntime, conn: asyncpg.Connection, trigger: Trigger,
                   event: PublishedEvent, student: Student | None) -> list[Draft]:
     data = event.data
-    school_id = str(data.get("school_id") or (student.school_id if student else ""))
+    # A notice belongs to the student's recorded school (whose staff read it), not to the
+    # school an event names.
+    school_id = student.school_id if student else str(data.get("school_id") or "")
     if student is None:
         student = Student(event.student_id, school_id, None, None, ())
     wanted = trigger.recipients(data)
@@ -178,7 +234,8 @@ async def _drafts(runtime: ServiceRuntime, conn: asyncpg.Connection, trigger: Tr
     if wanted == STAFF:
         recipients = await directory.staff_of(conn, student)
     elif wanted == ALL_GUARDIANS:
-        recipients = list(student.guardians)
+        left_out = trigger.leaves_out(data) if trigger.leaves_out else None
+        recipients = [g for g in student.guardians if g.recipient_id != left_out]
     else:
         recipients = [g for g in (student.guardian(gid) for gid in wanted) if g is not None]
     source = Source(event.service, event.event_type, str(event.event_id),

@@ -27,6 +27,10 @@ _KINDS = (
     Kind("dispute_acknowledgement", "guardian", "34 CFR 300.507-300.510; district policy",
          False),
     Kind("deadline_notice", "guardian", "34 CFR 300.303", False),
+    # A guardian the district added: their access to the records (300.613) and, as for a
+    # new parent, the procedural safeguards (300.504); the others told of the change.
+    Kind("record_access", "guardian", "34 CFR 300.613, 300.504; district policy", False),
+    Kind("guardians_changed", "guardian", "34 CFR 300.613; district policy", False),
     Kind("deadline_approaching", "staff", "district policy", False),
     Kind("deadline_overdue", "staff", "district policy", False),
     Kind("daily_digest", "staff", "district policy", False),

@@ -6,10 +6,19 @@ event types)`) and list it below. Nothing else changes.
 """
 
 from iep_audit.domain.fold import FoldTable
-from iep_audit.domain.stages import delivery, evaluation, notices, planning, records, referral
+from iep_audit.domain.stages import (
+    delivery,
+    evaluation,
+    notices,
+    planning,
+    records,
+    referral,
+    student,
+)
 
 CASE = FoldTable.merged(
     records.table,
+    student.table,
     referral.table,
     evaluation.table,
     planning.table,

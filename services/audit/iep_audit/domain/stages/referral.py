@@ -1,5 +1,8 @@
 """The referral stage as of an instant, from `iep.referral.events` (field names are that
-service's published contract; only fields it promises are read, each with a default)."""
+service's published contract; only fields it promises are read, each with a default).
+
+A referral's record keeps the school and guardians the referral named, as evidence of what
+was written; the student's school and guardians are the student record's (`student.py`)."""
 
 from typing import Any
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from iep_kernel.auth import DevIssuer, dev_key_file
+from iep_kernel.clock_cli import clock
 from iep_kernel.config import Settings
 from iep_kernel.consumer import list_dead_letters, replay_dead_letter
 from iep_kernel.logs import configure_logging
@@ -21,6 +22,7 @@ dead_letters = typer.Typer(help="Events a consumer could not handle", no_args_is
 app.add_typer(dead_letters, name="dead-letters")
 keys = typer.Typer(help="The key vault of students' data keys", no_args_is_help=True)
 app.add_typer(keys, name="keys")
+app.add_typer(clock, name="clock")
 
 ServiceOpt = Annotated[list[str] | None, typer.Option(
     "--service", "-s", help="A service name; repeat for several; default all")]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +38,12 @@ class Settings(BaseSettings):
     consumer_fetch_max_wait_ms: int = Field(
         20, description="How long the aiokafka engine lets the broker hold a fetch")
     timer_poll_seconds: float = 5.0
+    clock_poll_seconds: float = Field(
+        2.0, description="How often a process rereads the district clock when no "
+                         "notification of a move arrives")
+    district_timezone: str = Field(
+        "UTC", description="The district's time zone, for `iep clock` and the district date "
+                           "the APIs report (set it as the services' own time zones)")
 
     environment: str = Field("embedded", description="embedded, development or production")
     auth_issuer: str = Field("iep-dev-issuer", description="Expected token issuer (iss)")
@@ -57,6 +64,16 @@ class Settings(BaseSettings):
         None, description="PostgreSQL DSN of the key vault; default IEP_DATABASE_URL")
     key_cache_seconds: float = Field(
         30.0, description="How long a process keeps an unwrapped data key in memory")
+
+    @field_validator("district_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"{value!r} is not a known time zone, such as "
+                             "America/Chicago") from err
+        return value
 
     def check_production(self) -> None:
         """Refuse settings that must never reach a district's production system."""

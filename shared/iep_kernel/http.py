@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from iep_kernel.auth import Principal, TokenVerifier
 from iep_kernel.bodies import Utf8Bodies, unreadable_body
+from iep_kernel.clock_api import clock_router
 from iep_kernel.decider import CommandHandler, CommandResult, IllegalTransition, NotFound
 from iep_kernel.edge import Correlate, invalid_fields, problem
 from iep_kernel.events import DESTROYED, Metadata
@@ -304,4 +305,5 @@ def create_app(runtimes: Sequence[ServiceRuntime], *, title: str = "IEP Lifecycl
     install_conventions(app, runtimes)
     for rt in runtimes if routes else ():
         app.include_router(rt.spec.router)
+        app.include_router(clock_router(rt.name))
     return app

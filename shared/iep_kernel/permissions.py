@@ -44,11 +44,12 @@ def route_permissions(app: FastAPI) -> list[RoutePermission]:
 def unguarded_routes(app: FastAPI, public: frozenset[str] = frozenset(
         {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
          "/docs/oauth2-redirect"})) -> list[str]:
-    """Routes with no permission check (only health, metrics and docs may be)."""
+    """Routes with no permission check (only health, metrics, docs and routes marked
+    public, such as the district date, may be)."""
     guarded = {(r.method, r.path) for r in route_permissions(app)}
     missing = []
-    for path, methods, _ in _api_routes(app):
-        if path not in public:
+    for path, methods, route in _api_routes(app):
+        if path not in public and not (route.openapi_extra or {}).get("x-iep-public"):
             missing += [f"{m} {path}" for m in methods if (m, path) not in guarded]
     return sorted(missing)
 

@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from iep_kernel.clock import Clock, SystemClock
+from iep_kernel.clock import Clock
 from iep_kernel.config import Settings, topic_for
 from iep_kernel.consumer import Handler, Subscription
 from iep_kernel.db import connect, create_pool, schema_name
+from iep_kernel.district_clock import DistrictClock, clock_for, create_clock
 from iep_kernel.metrics import count_appended
 from iep_kernel.migrations import migrate
 from iep_kernel.relay import Relay
@@ -94,6 +95,7 @@ async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix
         await keys.close()
     conn = await connect(dsn)
     try:
+        await create_clock(conn, schema_name(f"{schema_prefix}iep_clock"))
         applied = {}
         for spec in specs:
             schema = f"{schema_prefix}{spec.schema}"
@@ -109,22 +111,29 @@ async def migrate_services(dsn: str, specs: Sequence[ServiceSpec], schema_prefix
 
 async def open_runtimes(specs: Sequence[ServiceSpec], settings: Settings, dsn: str,
                         bootstrap: str, clock: Clock | None = None) -> list[ServiceRuntime]:
+    """Every service's pool and store, on one clock: `clock` if given (tests), else the
+    district clock (production: the real clock, refusing a moved district clock)."""
     runtimes = []
+    clock = clock or await clock_for(settings, dsn)
     vault = await open_vault(settings, dsn)
     for spec in specs:
         schema = f"{settings.schema_prefix}{spec.schema}"
         pool = await create_pool(dsn, schema)
         store = EventStore(pool, spec.registry, schema=schema, clock=clock,
                            on_append=count_appended, vault=vault)
-        runtimes.append(ServiceRuntime(spec, settings, dsn, bootstrap, pool, store,
-                                       clock or SystemClock(), vault))
+        runtimes.append(ServiceRuntime(spec, settings, dsn, bootstrap, pool, store, clock,
+                                       vault))
     return runtimes
 
 
 async def close_runtimes(runtimes: Sequence[ServiceRuntime]) -> None:
     vaults = {id(rt.vault): rt.vault for rt in runtimes}
+    clocks = {id(rt.clock): rt.clock for rt in runtimes}
     for runtime in runtimes:
         await runtime.pool.close()
+    for clock in clocks.values():
+        if isinstance(clock, DistrictClock):
+            await clock.close()
     for vault in vaults.values():
         await vault.pool.close()
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
+from iep_kernel.district_clock import DistrictClock
 from iep_kernel.store import ConcurrencyConflict
 
 if TYPE_CHECKING:
@@ -72,11 +73,23 @@ class TimerLoop:
             "ORDER BY due_at, timer_id LIMIT $2", now, limit)
         return [Timer(**dict(r)) for r in rows]
 
-    async def tick(self, now: datetime | None = None) -> int:
-        """Fire every timer due at `now` (the service clock by default); returns how many."""
+    async def tick(self, now: datetime | None = None, batch: int = 100) -> int:
+        """Fire every timer due at `now` (the service clock by default); returns how many.
+
+        A district clock moved a year ahead makes many timers due at once: batches follow
+        one another until none is left (or only timers that cannot fire remain)."""
         moment = now or self.runtime.clock.now()
         fired = 0
-        for timer in await self.due(moment):
+        while True:
+            due = await self.due(moment, batch)
+            fired_now = await self._fire_all(due, moment)
+            fired += fired_now
+            if len(due) < batch or fired_now == 0:
+                return fired
+
+    async def _fire_all(self, due: list[Timer], moment: datetime) -> int:
+        fired = 0
+        for timer in due:
             try:
                 async with self.runtime.pool.acquire() as conn, conn.transaction():
                     # The fire function appends first (positions follow transaction ids).
@@ -103,7 +116,17 @@ class TimerLoop:
                 await self.tick()
             except (asyncpg.PostgresConnectionError, OSError) as err:
                 log.warning("timer tick failed; retrying", extra={"error": type(err).__name__})
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
-            except TimeoutError:
-                pass
+            await self._pause(stop)
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        """Until the next poll, the stop, or a move of the district clock (so whatever a
+        move made due fires at once, not a poll later)."""
+        waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
+        if isinstance(self.runtime.clock, DistrictClock):
+            waits.append(asyncio.ensure_future(self.runtime.clock.next_move()))
+        try:
+            await asyncio.wait(waits, timeout=self.poll_seconds,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from iep_kernel.auth import CurrentPrincipal, Permissions, Principal
+from iep_kernel.fields import IdPath, OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES
 from iep_kernel.logs import correlation_id
 from iep_kernel.runtime import ServiceRuntime
@@ -61,7 +62,7 @@ async def _record_question(request: Request, principal: CurrentPrincipal,
 
 Recorded = Annotated[asyncio.Future[None], Depends(_record_question, scope="function")]
 
-Id = Annotated[str | None, Query(min_length=1, max_length=200)]
+Id = OptionalIdQuery
 
 
 async def event_filter(
@@ -69,8 +70,7 @@ async def event_filter(
     service: Id = None,
     stream_id: Id = None,
     event_type: Id = None,
-    actor: Annotated[str | None, Query(min_length=1, max_length=200,
-                                       description="The actor's id (token subject)")] = None,
+    actor: Id = None,  # the actor's id (token subject)
     since: Annotated[AwareDatetime | None, Query(
         description="Recorded at or after this instant (ISO 8601 with offset)")] = None,
     until: Annotated[AwareDatetime | None, Query(
@@ -184,7 +184,7 @@ class CaseOut(BaseModel):
 
 @router.get("/students/{student_id}/as-of")
 async def case_as_of_instant(
-    student_id: Annotated[str, Path(min_length=1, max_length=200)],
+    student_id: IdPath,
     runtime: Runtime,
     who: Annotated[Principal, permit("read_case_as_of", *AUDITORS)], _: Recorded,
     at: Annotated[AwareDatetime | None, Query(
@@ -260,8 +260,7 @@ async def record_of_access(
     runtime: Runtime, pages: Pages,
     who: Annotated[Principal, permit("read_record_of_access", *AUDITORS)], _: Recorded,
     student_id: Id = None, service: Id = None,
-    accessor: Annotated[str | None, Query(min_length=1, max_length=200,
-                                          description="Who read (token subject)")] = None,
+    accessor: Id = None,  # who read (token subject)
     accessor_role: Id = None, resource: Annotated[str | None, Query(max_length=500)] = None,
     since: Annotated[AwareDatetime | None, Query(description="At or after")] = None,
     until: Annotated[AwareDatetime | None, Query(description="Before")] = None,

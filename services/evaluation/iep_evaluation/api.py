@@ -10,9 +10,10 @@ import asyncio
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.fields import Id, IdPath
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, Field, field_validator
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the kernel builds these dependencies at run time
 else:
     Commands = commands_of("evaluation")
     AccessLog = access_log_of("evaluation")
-EvaluationId = Annotated[str, Path(min_length=1, max_length=100)]
+EvaluationId = IdPath
 STAFF_READERS = ("teacher", "case_manager", "evaluator", "provider", "administrator",
                  "auditor")
 router = APIRouter(prefix="/api/evaluation", tags=["evaluation"], responses=COMMAND_RESPONSES)
@@ -84,7 +85,7 @@ class EligibilityRequest(BaseModel):
 
 
 class Listing(BaseModel):
-    student_id: str | None = Field(None, min_length=1, max_length=100)
+    student_id: Id | None = None
     status: Literal["open", "eligible", "not_eligible"] | None = None
     overdue: bool | None = Field(None, description="true: only open evaluations past due")
     limit: int = Field(100, ge=1, le=500)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from iep_kernel.access import access_router
 from iep_kernel.auth import Principal
 from iep_kernel.decider import NotFound
+from iep_kernel.fields import OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, Field
@@ -39,7 +40,7 @@ router = APIRouter(prefix="/api/notifications", tags=["notifications"],
                    responses=COMMAND_RESPONSES)
 Reader = Annotated[Principal, permit("read_notices", *READERS)]
 Office = Annotated[Principal, permit("mail_paper_notices", *OFFICE)]
-StudentId = Annotated[str | None, Query(min_length=1, max_length=100)]
+StudentId = OptionalIdQuery
 
 
 class HistoryLine(BaseModel):
@@ -124,7 +125,7 @@ async def print_letter(notice_id: Id, runtime: Runtime, who: Reader,
 
 @router.get("/mailings", response_model=list[NoticeLine])
 async def to_mail(runtime: Runtime, who: Office, access: AccessLog,
-                  school_id: Annotated[str | None, Query(max_length=100)] = None
+                  school_id: OptionalIdQuery = None
                   ) -> list[NoticeLine]:
     """Paper notices waiting for the school office to print and mail, oldest first."""
     access.require_purpose(who)

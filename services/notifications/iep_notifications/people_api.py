@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from iep_kernel.auth import Principal
 from iep_kernel.decider import NotFound
+from iep_kernel.fields import Id as BodyId
 from pydantic import BaseModel, Field
 
 from iep_notifications.app import digest, queries, sink
@@ -75,8 +76,7 @@ class StaffBody(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     role: Literal["case_manager", "administrator"]
-    schools: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
-        default_factory=list, max_length=100)
+    schools: list[BodyId] = Field(default_factory=list, max_length=100)
     language: str = Field("en", min_length=2, max_length=16, pattern=r"^[A-Za-z-_]+$")
     channel: Literal["email", "paper"] = "email"
 
@@ -116,7 +116,7 @@ async def staff_directory(runtime: Runtime, who: Admin) -> list[StaffMember]:
 
 
 class CaseManagerBody(BaseModel):
-    staff_id: str = Field(min_length=1, max_length=100)
+    staff_id: BodyId
 
 
 class CaseManagerView(BaseModel):

@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import Depends
 from iep_kernel.auth import Permissions
 from iep_kernel.decider import CommandHandler
+from iep_kernel.fields import IdPath
 from iep_kernel.http import runtime_of
 from iep_kernel.runtime import ServiceRuntime
 
@@ -22,7 +23,7 @@ else:
     Commands = commands_of("notifications")
     AccessLog = access_log_of("notifications")
 
-Id = Annotated[str, Path(min_length=1, max_length=100)]
+Id = IdPath
 READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "administrator",
            "auditor")
 OFFICE = ("case_manager", "administrator")  # print and mail paper notices, act for parents

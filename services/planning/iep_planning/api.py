@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from iep_kernel.access import access_router
 from iep_kernel.auth import Principal
 from iep_kernel.decider import NotFound
+from iep_kernel.fields import Id
 from iep_kernel.http import COMMAND_RESPONSES
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, Field
@@ -226,7 +227,7 @@ async def read_version(
 
 
 class Listing(BaseModel):
-    student_id: str | None = Field(None, min_length=1, max_length=100)
+    student_id: Id | None = None
     status: Literal["awaiting_plan", "awaiting_consent", "consent_refused", "in_effect",
                     "consent_revoked"] | None = None
     meeting_overdue: bool | None = Field(None, description="true: no initial-plan meeting "

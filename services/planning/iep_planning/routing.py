@@ -3,9 +3,10 @@ command on one case within the caller's reach."""
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import Depends
 from fastapi.responses import JSONResponse
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.fields import IdPath
 from iep_kernel.http import commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 
@@ -23,8 +24,8 @@ else:
     Commands = commands_of("planning")
     AccessLog = access_log_of("planning")
 
-CaseId = Annotated[str, Path(min_length=1, max_length=100)]
-ItemId = Annotated[str, Path(min_length=1, max_length=100)]
+CaseId = IdPath
+ItemId = IdPath
 READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "administrator",
            "auditor")
 DISTRICT = ("case_manager", "administrator")  # act for the district on the case

@@ -8,12 +8,13 @@ import asyncio
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from iep_kernel.access import AccessLog as AccessRecorder
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.decider import CommandHandler, NotFound
+from iep_kernel.fields import IdPath, OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.http import Commands as CommandRunner
 from iep_kernel.runtime import ServiceRuntime
@@ -56,7 +57,7 @@ if TYPE_CHECKING:  # the kernel's dependency factories are typed Any; name what 
 else:
     Commands = commands_of("referral")
     AccessLog = access_log_of("referral")
-ReferralId = Annotated[str, Path(min_length=1, max_length=100)]
+ReferralId = IdPath
 router = APIRouter(prefix="/api/referral", tags=["referral"], responses=COMMAND_RESPONSES)
 
 
@@ -122,8 +123,8 @@ async def read_referral(
 async def list_referrals(
     runtime: Runtime, access: AccessLog,
     who: Annotated[Principal, permit("list_referrals", "parent", "auditor", *STAFF)],
-    student_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    school_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    student_id: OptionalIdQuery = None,
+    school_id: OptionalIdQuery = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ReferralSummary]:

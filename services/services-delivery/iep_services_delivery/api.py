@@ -11,11 +11,12 @@ may never act answers 403.
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 from iep_kernel.access import access_router
 from iep_kernel.auth import Permissions, Principal
 from iep_kernel.decider import NotFound
+from iep_kernel.fields import IdPath
 from iep_kernel.http import COMMAND_RESPONSES, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 
@@ -39,8 +40,8 @@ else:
 
 permit = Permissions(NAME)
 Runtime = Annotated[ServiceRuntime, Depends(runtime_of(NAME))]
-StudentId = Annotated[str, Path(min_length=1, max_length=100)]
-ReportId = Annotated[str, Path(min_length=1, max_length=140, pattern=r"^\S+$")]
+StudentId = IdPath
+ReportId = IdPath
 READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "administrator",
            "auditor")
 PROVIDERS = ("provider", "teacher")  # who deliver services and log them

@@ -8,10 +8,11 @@ the reads are in `app.queries`, the bodies in `responses`. Every route takes
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.fields import IdPath, OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 
@@ -40,8 +41,8 @@ else:
     AccessLog = access_log_of("views")
 STAFF_READERS = ("teacher", "case_manager", "evaluator", "provider", "administrator",
                  "auditor")
-StudentId = Annotated[str, Path(min_length=1, max_length=100)]
-SchoolId = Annotated[str | None, Query(min_length=1, max_length=100)]
+StudentId = IdPath
+SchoolId = OptionalIdQuery
 NO_SUCH_STUDENT = "no such student"
 # Paging numbers are PostgreSQL bigints: a larger one is a 422, not a failed query. No
 # caseload comes near a million students.

@@ -54,7 +54,8 @@ async def test_case_file_needs_a_purpose_and_is_out_of_reach_of_other_schools(
     assert other.status_code == 404
     missing = await desk.view("students/stu-404", desk.staff("teacher"))
     assert missing.status_code == 404
-    assert other.json() == missing.json()  # whether a student exists does not leak
+    # whether a student exists does not leak (each answer has its own correlation id)
+    assert other.json()["detail"] == missing.json()["detail"]
     parent = await desk.view("students/stu-1", desk.parent("g-1"))
     assert parent.status_code == 403
     accesses = await desk.system.runtime("views").store.read_student("stu-1",

@@ -47,6 +47,46 @@ def referral_made(student_id: str = "S-1001", school_id: str = "sch-1",
         "referred_on": "2026-02-20", "a_field_added_later": True})
 
 
+def recorded(event_type: str, student_id: str, data: dict[str, Any]) -> PublishedEvent:
+    """An event of the student record (the referral service's stream `student-<id>`)."""
+    return published("referral", event_type, student_id, f"student-{student_id}", data)
+
+
+def guardian(guardian_id: str, language: str) -> dict[str, Any]:
+    return {"guardian_id": guardian_id, "name": "Maria Lopez", "email": None, "phone": None,
+            "preferred_language": language}
+
+
+def student_registered(student_id: str = "S-1001", school_id: str = "sch-1"
+                       ) -> PublishedEvent:
+    return recorded("StudentRegistered", student_id, {
+        "school_id": school_id,
+        "student": {"district_student_id": student_id, "name": "Ana Lopez",
+                    "date_of_birth": "2018-09-14", "grade": "2", "school_id": school_id,
+                    "primary_language": "es"},
+        "guardians": [guardian(MARIA, "es"), guardian(LUIS, "en")],
+        "registered_on": "2026-02-20", "source": "referral", "referral_id": f"r-{student_id}"})
+
+
+def guardian_added(guardian_id: str, language: str, student_id: str = "S-1001"
+                   ) -> PublishedEvent:
+    return recorded("GuardianAdded", student_id, {
+        "school_id": "sch-1", "guardian": guardian(guardian_id, language),
+        "added_on": "2026-04-16", "reason": "court order"})
+
+
+def guardian_removed(guardian_id: str, student_id: str = "S-1001") -> PublishedEvent:
+    return recorded("GuardianRemoved", student_id, {
+        "school_id": "sch-1", "guardian_id": guardian_id, "removed_on": "2026-04-16",
+        "reason": "court order"})
+
+
+def school_changed(school_id: str, student_id: str = "S-1001") -> PublishedEvent:
+    return recorded("StudentSchoolChanged", student_id, {
+        "school_id": school_id, "previous_school_id": "sch-1", "changed_on": "2026-04-16",
+        "reason": "the family moved"})
+
+
 def eligibility_determined(student_id: str = "S-1001", evaluation_id: str = "ev-1",
                            eligible: bool = True, determined_on: date = date(2026, 4, 15),
                            school_id: str = "sch-1") -> PublishedEvent:

@@ -1,5 +1,7 @@
-"""The query tables: what the worker keeps of each referred student, determinations waiting
-for their referral, and one row per planning case for scoping and lists.
+"""The query tables: what the worker keeps of each student (school and guardians from the
+student record, see `students`), determinations waiting for their referral, and one row
+per planning case for lists. Who may read a case is decided by the student's row, never by
+the copies the case was opened with.
 
 Rows are written on the connection of the transaction that appended the events (or applied
 the consumed event), so lists and access checks never disagree with the log.
@@ -28,13 +30,23 @@ class Student:
     guardians: tuple[Guardian, ...]
 
 
-async def remember_student(conn: asyncpg.Connection, student: Student) -> None:
-    """The latest referral of a student tells the school, birth date and guardians."""
+_STUDENT = ("INSERT INTO students (student_id, school_id, date_of_birth, guardians) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (student_id) DO ")
+
+
+async def record_student(conn: asyncpg.Connection, student: Student) -> None:
+    """The student record's school, birth date and guardians."""
     await conn.execute(
-        "INSERT INTO students (student_id, school_id, date_of_birth, guardians) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT (student_id) DO UPDATE SET "
-        "school_id = $2, date_of_birth = $3, guardians = $4",
+        _STUDENT + "UPDATE SET school_id = $2, date_of_birth = $3, guardians = $4",
         student.student_id, student.school_id, student.date_of_birth,
+        [g.model_dump() for g in student.guardians])
+
+
+async def name_student_if_unknown(conn: asyncpg.Connection, student: Student) -> None:
+    """What a referral says of a student the record never mentioned: kept, never over what
+    is already known."""
+    await conn.execute(
+        _STUDENT + "NOTHING", student.student_id, student.school_id, student.date_of_birth,
         [g.model_dump() for g in student.guardians])
 
 
@@ -95,7 +107,8 @@ class CaseRow:
     open_disputes: int
 
     def readable_by(self, principal: Principal) -> bool:
-        """Parents read their own child's case; staff those of the schools they serve."""
+        """Parents read their own child's case; staff those of the schools they serve (read
+        back, `school_id` and `guardian_ids` are the student record's)."""
         if principal.role == "parent":
             return principal.subject in self.guardian_ids
         return principal.serves_school(self.school_id)
@@ -104,6 +117,14 @@ class CaseRow:
 _COLUMNS = ("case_id, student_id, school_id, guardian_ids, status, meeting_due_on, "
             "initial_meeting_held_on, plan_version, review_due_on, reevaluation_due_on, "
             "pending_due_process, open_disputes")
+
+
+# Read back, a case's school and guardians are the student's current ones.
+_READ = ", ".join(
+    "s.school_id" if c == "school_id" else
+    "ARRAY(SELECT g->>'guardian_id' FROM jsonb_array_elements(s.guardians) g) AS guardian_ids"
+    if c == "guardian_ids" else f"c.{c}" for c in _COLUMNS.split(", "))
+_SCOPED = "cases c JOIN students s USING (student_id)"
 
 
 def _row(record: asyncpg.Record) -> CaseRow:
@@ -121,11 +142,12 @@ async def project(conn: asyncpg.Connection, result: CommandResult[Case]) -> None
     await conn.execute(
         f"INSERT INTO cases ({_COLUMNS}, position) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-        "ON CONFLICT (case_id) DO UPDATE SET status = $5, initial_meeting_held_on = $7, "
+        "ON CONFLICT (case_id) DO UPDATE SET school_id = $3, guardian_ids = $4, "
+        "status = $5, initial_meeting_held_on = $7, "
         "plan_version = $8, review_due_on = $9, reevaluation_due_on = $10, "
         "pending_due_process = $11, open_disputes = $12, position = $13",
-        opened.case_id, opened.student_id, opened.school_id,
-        [g.guardian_id for g in opened.guardians], state.status, opened.meeting_due_on,
+        opened.case_id, opened.student_id, state.school_id,
+        [g.guardian_id for g in state.guardians], state.status, opened.meeting_due_on,
         held.held_on if held else None,
         state.current_version.number if state.current_version else None,
         written.review_due_on if written and state.revoked is None else None,
@@ -134,7 +156,8 @@ async def project(conn: asyncpg.Connection, result: CommandResult[Case]) -> None
 
 
 async def case_row(pool: asyncpg.Pool, case_id: str) -> CaseRow | None:
-    record = await pool.fetchrow(f"SELECT {_COLUMNS} FROM cases WHERE case_id = $1", case_id)
+    record = await pool.fetchrow(f"SELECT {_READ} FROM {_SCOPED} WHERE c.case_id = $1",
+                                 case_id)
     return None if record is None else _row(record)
 
 
@@ -156,24 +179,26 @@ async def cases_for(pool: asyncpg.Pool, principal: Principal, filters: Filters, 
     """
     parent = principal.subject if principal.role == "parent" else None
     records = await pool.fetch(
-        f"SELECT {_COLUMNS} FROM cases "
-        "WHERE ($1::text IS NULL OR student_id = $1) "
-        "AND ($2::text IS NULL OR status = $2) "
-        "AND ($3::boolean IS NULL OR (initial_meeting_held_on IS NULL "
-        "     AND meeting_due_on < $5) = $3) "
-        "AND ($4::boolean IS NULL OR (review_due_on IS NOT NULL AND review_due_on < $5) = $4) "
-        "AND CASE WHEN $6::text IS NOT NULL THEN $6 = ANY(guardian_ids) "
-        "         ELSE $7 OR school_id = ANY($8::text[]) END "
-        "ORDER BY meeting_due_on, case_id LIMIT $9",
+        f"SELECT {_READ} FROM {_SCOPED} "
+        "WHERE ($1::text IS NULL OR c.student_id = $1) "
+        "AND ($2::text IS NULL OR c.status = $2) "
+        "AND ($3::boolean IS NULL OR (c.initial_meeting_held_on IS NULL "
+        "     AND c.meeting_due_on < $5) = $3) "
+        "AND ($4::boolean IS NULL OR (c.review_due_on IS NOT NULL "
+        "     AND c.review_due_on < $5) = $4) "
+        "AND CASE WHEN $6::text IS NOT NULL "
+        "         THEN s.guardians @> jsonb_build_array(jsonb_build_object('guardian_id', $6)) "
+        "         ELSE $7 OR s.school_id = ANY($8::text[]) END "
+        "ORDER BY c.meeting_due_on, c.case_id LIMIT $9",
         filters.student_id, filters.status, filters.meeting_overdue, filters.review_overdue,
         today, parent, principal.district_wide, list(principal.schools), filters.limit)
     return [_row(r) for r in records]
 
 
 async def is_guardian_of(pool: asyncpg.Pool, subject: str, student_id: str) -> bool:
+    """Whether `subject` is a current guardian of the student, by the student record."""
     found: bool = await pool.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM cases WHERE student_id = $1 AND $2 = ANY(guardian_ids) "
-        "UNION ALL SELECT 1 FROM students WHERE student_id = $1 "
+        "SELECT EXISTS (SELECT 1 FROM students WHERE student_id = $1 "
         "AND guardians @> jsonb_build_array(jsonb_build_object('guardian_id', $2::text)))",
         student_id, subject)
     return found

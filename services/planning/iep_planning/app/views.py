@@ -243,9 +243,9 @@ def case_view(case: Case, today: date) -> CaseView:
     in_effect = case.in_effect
     assert case.reevaluation_due_on is not None
     return CaseView(
-        case_id=opened.case_id, student_id=opened.student_id, school_id=opened.school_id,
+        case_id=opened.case_id, student_id=opened.student_id, school_id=case.school_id,
         status=case.status, determined_on=case.last_determined_on or opened.determined_on,
-        categories=list(opened.categories), guardians=list(opened.guardians),
+        categories=list(opened.categories), guardians=list(case.guardians),
         initial_meeting=deadline(opened.meeting_due_on, case.initial_meeting_held is not None,
                                  today),
         meetings=[meeting_view(m) for m in case.meetings],

@@ -57,6 +57,16 @@ class Deadline(StrEnum):
 
 
 @dataclass(frozen=True)
+class FollowStudentRecord:
+    """From the referral service's student record: the student's current school and
+    guardians (with the language of their notices)."""
+
+    school_id: str
+    guardians: tuple[Guardian, ...]
+    changed_on: date
+
+
+@dataclass(frozen=True)
 class RaiseDeadline:
     """A deadline timer fired: raise the event it calls for, if it still applies."""
 
@@ -283,7 +293,7 @@ class WithdrawDispute:
     today: date
 
 
-Command = (OpenPlanning | RaiseDeadline | ScheduleMeeting | RescheduleMeeting
+Command = (OpenPlanning | FollowStudentRecord | RaiseDeadline | ScheduleMeeting | RescheduleMeeting
            | RecordContactAttempt | ExcuseMember | HoldMeeting | DraftPlan | ReviseDraft
            | FinalizePlan | AmendPlan | DecideOnServices | RevokeConsent
            | GiveNoticeOfServicesStopping | WaiveReevaluation | FileDispute

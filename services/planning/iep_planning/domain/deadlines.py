@@ -64,26 +64,27 @@ def _case_deadline(command: RaiseDeadline, state: Case) -> list[Event]:
     written = state.written
     match kind:
         case D.MEETING_APPROACHING:
-            return [MeetingDeadlineApproaching(**ids, school_id=opened.school_id,
+            return [MeetingDeadlineApproaching(**ids, school_id=state.school_id,
                                                due_on=due_on, days_remaining=remaining)]
         case D.MEETING_OVERDUE:
-            return [MeetingOverdue(**ids, school_id=opened.school_id, due_on=due_on)]
+            return [MeetingOverdue(**ids, school_id=state.school_id, due_on=due_on)]
         case D.REVIEW_DUE if written is not None:
-            return [AnnualReviewDue(**ids, school_id=opened.school_id, plan_id=written.plan_id,
+            return [AnnualReviewDue(**ids, school_id=state.school_id,
+                                    plan_id=written.plan_id,
                                     version=written.version,
                                     plan_written_on=written.written_on, due_on=due_on,
                                     days_remaining=remaining)]
         case D.REVIEW_OVERDUE if written is not None:
-            return [AnnualReviewOverdue(**ids, school_id=opened.school_id,
+            return [AnnualReviewOverdue(**ids, school_id=state.school_id,
                                         plan_id=written.plan_id, version=written.version,
                                         due_on=due_on)]
     last = state.last_determined_on
     assert last is not None
     if kind is D.REEVALUATION_DUE:
-        return [ReevaluationDue(**ids, school_id=opened.school_id, last_determined_on=last,
+        return [ReevaluationDue(**ids, school_id=state.school_id, last_determined_on=last,
                                 due_on=due_on, days_remaining=remaining,
                                 guardian_ids=tuple(g.guardian_id for g in state.guardians))]
-    return [ReevaluationOverdue(**ids, school_id=opened.school_id, last_determined_on=last,
+    return [ReevaluationOverdue(**ids, school_id=state.school_id, last_determined_on=last,
                                 due_on=due_on)]
 
 
@@ -117,7 +118,7 @@ def _dispute_deadline(command: RaiseDeadline, state: Case) -> list[Event]:
     if due_on is None or due_on != command.due_on or (deadline.value, step) in dispute.raised:
         return []
     ids = {"student_id": opened.student_id, "case_id": opened.case_id,
-           "dispute_id": dispute.dispute_id, "school_id": opened.school_id,
+           "dispute_id": dispute.dispute_id, "school_id": state.school_id,
            "deadline": deadline, "due_on": due_on}
     if warning:
         remaining = rules.days_between(command.today, due_on)

@@ -34,6 +34,7 @@ from iep_planning.domain.disputes import (
 )
 from iep_planning.domain.meetings import (
     excuse_member,
+    follow_student_record,
     hold_meeting,
     open_planning,
     record_contact_attempt,
@@ -46,6 +47,7 @@ from iep_planning.domain.state import Case, evolve
 # Every command and the rule that decides it, to read top to bottom.
 HANDLERS: dict[type, Callable[[Any, Case], list[Event]]] = {
     c.OpenPlanning: open_planning,
+    c.FollowStudentRecord: follow_student_record,
     c.RaiseDeadline: raise_deadline,
     c.ScheduleMeeting: schedule_meeting,
     c.RescheduleMeeting: reschedule_meeting,

@@ -123,7 +123,7 @@ def file_dispute(command: FileDispute, state: Case) -> list[Event]:
     covered = command.covered_by_notice_id if due_process else None
     filed = DisputeFiled(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=command.dispute_id,
-        school_id=opened.school_id, kind=kind, filed_on=filed_on,
+        school_id=state.school_id, kind=kind, filed_on=filed_on,
         filed_by=command.guardian_id, problem=command.problem,
         proposed_resolution=command.proposed_resolution,
         particulars=command.particulars if kind in COMPLAINTS else None,

@@ -56,6 +56,17 @@ class PlanningOpened(CaseEvent):
 
 
 @registry.register
+class GuardiansAndSchoolUpdated(CaseEvent):
+    """The district's student record changed (a guardian added or removed, another school):
+    from now on the case's notices go to these guardians, only they act for the child, and
+    the staff of this school serve the case."""
+
+    school_id: str
+    guardians: tuple[Guardian, ...]
+    updated_on: date  # the day of the record's change
+
+
+@registry.register
 class EligibilityRedetermined(CaseEvent):
     """A reevaluation found the child still eligible: the three-year clock starts again."""
 

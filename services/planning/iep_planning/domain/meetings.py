@@ -1,5 +1,6 @@
-"""Opening the case, and the IEP meeting: scheduling with notice, attempts to arrange it
-with the parents, excusals, and the team-composition check when it is held."""
+"""Opening the case and following the student record, and the IEP meeting: scheduling
+with notice, attempts to arrange it with the parents, excusals, and the team-composition
+check when it is held."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from iep_planning.domain.checks import (
 )
 from iep_planning.domain.commands import (
     ExcuseMember,
+    FollowStudentRecord,
     HoldMeeting,
     OpenPlanning,
     RecordContactAttempt,
@@ -28,6 +30,7 @@ from iep_planning.domain.commands import (
 )
 from iep_planning.domain.events import (
     EligibilityRedetermined,
+    GuardiansAndSchoolUpdated,
     MeetingHeld,
     MeetingRescheduled,
     MeetingScheduled,
@@ -40,6 +43,18 @@ from iep_planning.domain.state import Case, Meeting
 from iep_planning.domain.values import MeetingPurpose, TeamRole
 
 P = MeetingPurpose
+
+
+def follow_student_record(command: FollowStudentRecord, state: Case) -> list[Event]:
+    """The case follows the district's record of who the student's guardians are and which
+    school serves them; a record that changes nothing here adds nothing."""
+    if state.opened is None or (command.school_id, command.guardians) == (
+            state.school_id, state.guardians):
+        return []
+    return [GuardiansAndSchoolUpdated(
+        student_id=state.opened.student_id, case_id=state.opened.case_id,
+        school_id=command.school_id, guardians=command.guardians,
+        updated_on=command.changed_on)]
 
 
 def open_planning(command: OpenPlanning, state: Case) -> list[Event]:

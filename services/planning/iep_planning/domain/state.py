@@ -23,6 +23,7 @@ from iep_planning.domain.events import (
     DisputeResponseSent,
     DisputeWithdrawn,
     EligibilityRedetermined,
+    GuardiansAndSchoolUpdated,
     HearingDecisionIssued,
     MediationAgreed,
     MeetingDeadlineApproaching,
@@ -153,6 +154,7 @@ class Dispute:
 @dataclass(frozen=True)
 class Case:
     opened: PlanningOpened | None = None
+    record: GuardiansAndSchoolUpdated | None = None  # the student record's latest change
     evaluation_ids: tuple[str, ...] = ()
     last_determined_on: date | None = None
     reevaluation_due_on: date | None = None
@@ -176,7 +178,15 @@ class Case:
 
     @property
     def guardians(self) -> tuple[Guardian, ...]:
+        """The student's current guardians: notices go to them, only they act for the child."""
+        if self.record is not None:
+            return self.record.guardians
         return self.opened.guardians if self.opened else ()
+
+    @property
+    def school_id(self) -> str:
+        """The school that serves the student now (the case's events name it)."""
+        return self.record.school_id if self.record is not None else self.case.school_id
 
     @property
     def written(self) -> PlanWritten | None:
@@ -265,6 +275,8 @@ def _case_event(state: Case, event: Event) -> Case | None:
             return Case(opened=event, evaluation_ids=(event.evaluation_id,),
                         last_determined_on=event.determined_on,
                         reevaluation_due_on=event.reevaluation_due_on)
+        case GuardiansAndSchoolUpdated():
+            return replace(state, record=event)
         case EligibilityRedetermined():
             return replace(state, evaluation_ids=(*state.evaluation_ids, event.evaluation_id),
                            last_determined_on=event.determined_on,

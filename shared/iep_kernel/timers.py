@@ -76,15 +76,15 @@ class TimerLoop:
     async def tick(self, now: datetime | None = None, batch: int = 100) -> int:
         """Fire every timer due at `now` (the service clock by default); returns how many.
 
-        A district clock moved a year ahead makes many timers due at once: batches follow
+        A district clock moved a year ahead makes many timers due at once, and a timer
+        that schedules its successor (a daily digest) makes a chain of them: batches follow
         one another until none is left (or only timers that cannot fire remain)."""
         moment = now or self.runtime.clock.now()
         fired = 0
         while True:
-            due = await self.due(moment, batch)
-            fired_now = await self._fire_all(due, moment)
+            fired_now = await self._fire_all(await self.due(moment, batch), moment)
             fired += fired_now
-            if len(due) < batch or fired_now == 0:
+            if fired_now == 0:
                 return fired
 
     async def _fire_all(self, due: list[Timer], moment: datetime) -> int:

@@ -23,7 +23,7 @@ from iep_kernel.district_clock import (
 from iep_kernel.runtime import migrate_services, open_runtimes
 from iep_kernel.testing import sample
 from iep_kernel.testing.waiting import eventually
-from iep_kernel.timers import Timer, schedule
+from iep_kernel.timers import Timer, TimerLoop, schedule
 
 TIMERS = 150  # more than one batch of the timer loop
 
@@ -155,3 +155,27 @@ async def test_each_schema_prefix_keeps_a_clock_of_its_own(isolation):
     finally:
         await follows_a.close()
         await follows_b.close()
+
+
+async def test_a_chain_of_daily_timers_catches_up_in_one_tick_after_a_move(isolation):
+    def daily(runtime):
+        async def fire(conn, timer: Timer) -> None:  # like a daily digest: the next day's
+            await conn.execute("INSERT INTO fired (timer_id) VALUES ($1)", timer.timer_id)
+            day = int(timer.payload["day"]) + 1
+            await schedule(conn, Timer(f"day-{day}", "digest-x", "", "daily",
+                                       timer.due_at + timedelta(days=1), {"day": day}))
+        return fire
+
+    system = await isolation.system([sample.service])
+    runtime = system.runtime("sample")
+    await runtime.pool.execute("CREATE TABLE fired (timer_id text NOT NULL)")
+    async with runtime.pool.acquire() as conn:
+        await schedule(conn, Timer("day-1", "digest-x", "", "daily",
+                                   SystemClock().now() + timedelta(hours=1), {"day": 1}))
+        await move_clock(conn, clock_schema_of(isolation), "UTC", days=30)
+
+    async def followed() -> bool:
+        return runtime.clock.offset_days == 30
+    await eventually(followed, what="the process following the moved clock")
+    assert await TimerLoop(runtime, daily(runtime)).tick() == 30  # days 1 to 30, each once
+    assert await runtime.pool.fetchval("SELECT count(DISTINCT timer_id) FROM fired") == 30

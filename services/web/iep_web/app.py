@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from iep_kernel.config import Settings
 from starlette.middleware.sessions import SessionMiddleware
 
-from iep_web import auth, i18n
+from iep_web import auth, district, i18n
 from iep_web.client import Problem
 from iep_web.pages import auditor, commands, parent, staff
 from iep_web.render import page
@@ -55,6 +55,7 @@ def create_web(kernel: Settings | None = None, web: WebSettings | None = None,
     for module in (parent, staff, commands, auditor):
         app.include_router(module.router)
     _install_pages(app)
+    district.install(app)
     return app
 
 

@@ -39,6 +39,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         "path": request.url.path, **labels.ALL,
         "purpose": request.session.get("purpose") or request.app.state.web.access_purpose,
         "full_path": _full_path(request),
+        "district": getattr(request.state, "district", None),
     }
     html = env.get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status_code)

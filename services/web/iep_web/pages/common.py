@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -10,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from iep_web.client import Api
+from iep_web.district import today_of
 from iep_web.session import Viewer, require_viewer
 
 
@@ -52,8 +52,9 @@ def many(form: FormData, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str) and v]
 
 
-def today_iso() -> str:
-    return datetime.now(UTC).date().isoformat()
+def today_iso(request: Request) -> str:
+    """Today for a signature or a default date: the district's, as the services count it."""
+    return today_of(request).isoformat()
 
 
 VIEW_SOURCES = ("referral", "evaluation", "planning")  # the services the views read

@@ -103,7 +103,7 @@ async def _child_page(request: Request, student_id: str, problem: Problem | None
                 progress_reports=[r for r in (delivery or {}).get("reports", [])
                                   if r.get("issued_on")],
                 notices=notices or [],
-                failed_form=form, today=today_iso(), done=request.query_params.get("done"))
+                failed_form=form, today=today_iso(request), done=request.query_params.get("done"))
 
 
 @router.get("/children/{student_id}")
@@ -121,7 +121,7 @@ async def sign_evaluation_consent(request: Request, student_id: str) -> Response
     try:
         result = await api.post(
             f"/api/referral/referrals/{text(form, 'referral_id')}/consent",
-            {"decision": text(form, "decision"), "signed_on": today_iso(),
+            {"decision": text(form, "decision"), "signed_on": today_iso(request),
              "method": "electronic"}, key=optional(form, "idempotency_key"))
     except Problem as problem:
         return await _child_page(request, student_id, problem, problem.status,
@@ -139,7 +139,7 @@ async def sign_services_consent(request: Request, student_id: str) -> Response:
         return await _child_page(request, student_id, problem, 422, "services-consent")
     try:
         result = await api.post(f"/api/planning/cases/{text(form, 'case_id')}/consent",
-                       {"decision": text(form, "decision"), "signed_on": today_iso()},
+                       {"decision": text(form, "decision"), "signed_on": today_iso(request)},
                        key=optional(form, "idempotency_key"))
     except Problem as problem:
         return await _child_page(request, student_id, problem, problem.status,

@@ -73,7 +73,7 @@ async def student_page(request: Request, student_id: str, problem: Problem | Non
                 raise
     return page(request, "staff/student.html", status_code=status_code, file=file, case=case,
                 delivery=delivery, stale=file.get("caught_up") is False,
-                problem=problem, failed_form=form, values=values or {}, today=today_iso(),
+                problem=problem, failed_form=form, values=values or {}, today=today_iso(request),
                 done=q.get("done"))
 
 
@@ -97,7 +97,7 @@ async def choose_purpose(request: Request) -> Response:
 @router.get("/referrals/new")
 async def new_referral(request: Request) -> Response:
     _viewer, _api = staff(request, *STAFF)
-    return page(request, "staff/referral.html", values={}, problem=None, today=today_iso())
+    return page(request, "staff/referral.html", values={}, problem=None, today=today_iso(request))
 
 
 @router.post("/referrals/new")
@@ -129,7 +129,7 @@ async def make_referral(request: Request) -> Response:
     except Problem as problem:
         problem.fields = {_guardian_field(k): v for k, v in problem.fields.items()}
         return page(request, "staff/referral.html", status_code=problem.status,
-                    values=dict(form), problem=problem, today=today_iso())
+                    values=dict(form), problem=problem, today=today_iso(request))
     return see_other(f"/students/{result['student_id']}", done="referral",
                      **fresh(result.get("position"), "referral"))
 

@@ -8,7 +8,7 @@ open them with the student's key (or show "[destroyed]").
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +19,8 @@ from iep_kernel.fields import IdPath, OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES
 from iep_kernel.logs import correlation_id
 from iep_kernel.runtime import ServiceRuntime
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel
+from pydantic_core import PydanticCustomError
 
 from iep_audit.app import accesses, exports, journal, queries, verification
 from iep_audit.app.case import case_as_of
@@ -65,15 +66,30 @@ Recorded = Annotated[asyncio.Future[None], Depends(_record_question, scope="func
 Id = OptionalIdQuery
 
 
+def _within_the_calendar(value: datetime) -> datetime:
+    # Instants travel to PostgreSQL in UTC; 0001-01-01T00:00+14:00 is still year 0 there,
+    # which no query can carry.
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "instant_out_of_range", "this instant falls outside the years 1 to 9999 in UTC; "
+            "give one from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z") from None
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
+
+
 async def event_filter(
     student_id: Id = None,
     service: Id = None,
     stream_id: Id = None,
     event_type: Id = None,
     actor: Id = None,  # the actor's id (token subject)
-    since: Annotated[AwareDatetime | None, Query(
+    since: Annotated[Instant | None, Query(
         description="Recorded at or after this instant (ISO 8601 with offset)")] = None,
-    until: Annotated[AwareDatetime | None, Query(
+    until: Annotated[Instant | None, Query(
         description="Recorded before this instant (ISO 8601 with offset)")] = None,
 ) -> EventFilter:
     return EventFilter(student_id=student_id, service=service, stream_id=stream_id,
@@ -127,14 +143,18 @@ async def query_events(
                          "next": found.next})
 
 
-def _export(runtime: ServiceRuntime, flt: EventFilter, order: Order, kind: str
-            ) -> StreamingResponse:
+async def _export(runtime: ServiceRuntime, flt: EventFilter, order: Order, kind: str
+                  ) -> StreamingResponse:
     events = queries.stream(runtime.pool, flt, order=order)
     if kind == "csv":
         lines, media = exports.csv_lines(events), "text/csv; charset=utf-8"
     else:
         lines, media = exports.json_lines(events), "application/x-ndjson"
-    return StreamingResponse(exports.chunked(lines), media_type=media, headers={
+    # The first chunk is read before the status is sent: an export whose query fails
+    # gets an error status, never a 200 that reads as "no events". A failure later cuts
+    # the transfer short (the chunked body never ends), which clients report as an error.
+    body = await exports.started(exports.chunked(lines))
+    return StreamingResponse(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="audit-events.{kind}"'})
 
 
@@ -150,7 +170,7 @@ async def export_events_jsonl(
     order: EXPORT_ORDER = "asc",
 ) -> StreamingResponse:
     """Every event the same filters select, streamed as JSON Lines."""
-    return _export(runtime, flt, order, "jsonl")
+    return await _export(runtime, flt, order, "jsonl")
 
 
 @router.get("/events.csv", response_class=StreamingResponse,
@@ -162,7 +182,7 @@ async def export_events_csv(
     order: EXPORT_ORDER = "asc",
 ) -> StreamingResponse:
     """Every event the same filters select, streamed as CSV."""
-    return _export(runtime, flt, order, "csv")
+    return await _export(runtime, flt, order, "csv")
 
 
 class CaseRecordOut(BaseModel):
@@ -187,7 +207,7 @@ async def case_as_of_instant(
     student_id: IdPath,
     runtime: Runtime,
     who: Annotated[Principal, permit("read_case_as_of", *AUDITORS)], _: Recorded,
-    at: Annotated[AwareDatetime | None, Query(
+    at: Annotated[Instant | None, Query(
         description="The instant (ISO 8601 with offset); now if absent")] = None,
 ) -> CaseOut:
     """The student's case, every stage, as it stood at `at`: the events recorded by
@@ -262,8 +282,8 @@ async def record_of_access(
     student_id: Id = None, service: Id = None,
     accessor: Id = None,  # who read (token subject)
     accessor_role: Id = None, resource: Annotated[str | None, Query(max_length=500)] = None,
-    since: Annotated[AwareDatetime | None, Query(description="At or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Before")] = None,
+    since: Annotated[Instant | None, Query(description="At or after")] = None,
+    until: Annotated[Instant | None, Query(description="Before")] = None,
 ) -> AccessPage:
     """Who read students' records, in every service, when and why (34 CFR 300.614)."""
     flt = EventFilter(student_id=student_id, service=service, actor=accessor,
@@ -301,8 +321,8 @@ async def audit_queries(
     subject: Id = None,
     action: Annotated[str | None, Query(min_length=1, max_length=100, description=(
         "The route asked, e.g. query_events, case_as_of_instant, verify_log"))] = None,
-    since: Annotated[AwareDatetime | None, Query(description="Asked at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Asked before")] = None,
+    since: Annotated[Instant | None, Query(description="Asked at or after")] = None,
+    until: Annotated[Instant | None, Query(description="Asked before")] = None,
 ) -> AskedQueryPage:
     """Every question put to this service: who asked, when, and what (this one included)."""
     await asked  # so that the list holds this question too

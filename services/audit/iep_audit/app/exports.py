@@ -83,3 +83,17 @@ async def chunked(lines: AsyncIterator[str], size: int = 64 * 1024) -> AsyncIter
             parts, length = [], 0
     if parts:
         yield "".join(parts).encode()
+
+
+async def started(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """`chunks` with the first one already read (and the query behind it begun), so that
+    a failure there is raised here, before any answer is sent."""
+    first = await anext(chunks, None)
+
+    async def all_of() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return all_of()

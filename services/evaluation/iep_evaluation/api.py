@@ -16,7 +16,7 @@ from iep_kernel.auth import Permissions, Principal
 from iep_kernel.fields import Id, IdPath
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from iep_evaluation.app import handling, queries
 from iep_evaluation.app.context import rules_of, stream_of, today
@@ -41,12 +41,18 @@ Text = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-class Evaluator(BaseModel):
+class Body(BaseModel):
+    # A field the API does not know is refused (422), as in every service, rather than
+    # silently dropped: a misspelt field must not look accepted.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evaluator(Body):
     name: Text
     role: EvaluatorRole
 
 
-class AssessmentRequest(BaseModel):
+class AssessmentRequest(Body):
     area: Area
     evaluator: Evaluator
     instrument: Text = Field(description="The test or method used, e.g. WISC-V")
@@ -62,7 +68,7 @@ class TeamMemberRequest(TeamMember):
     name: Text
 
 
-class EligibilityRequest(BaseModel):
+class EligibilityRequest(Body):
     eligible: bool
     categories: list[Category] = Field(default=[], max_length=len(Category),
                                        description="IDEA categories found (34 CFR 300.8)")

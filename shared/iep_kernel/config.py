@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         "UTC", description="The district's time zone, for `iep clock` and the district date "
                            "the APIs report (set it as the services' own time zones)")
 
+    late_entry_days: int = Field(
+        30, ge=0, description="How many days after an act it may be recorded without a "
+                              "late_entry_reason")
+
     environment: str = Field("embedded", description="embedded, development or production")
     auth_issuer: str = Field("iep-dev-issuer", description="Expected token issuer (iss)")
     auth_audience: str = Field("iep-platform", description="Expected token audience (aud)")

@@ -102,6 +102,17 @@ class Event(BaseModel):
         return cls.__name__
 
 
+class Act(Event):
+    """An event recording an act in the world: dated by the day it happened (`occurred_on`,
+    given by the person recording it, checked against the law's order of steps), while the
+    envelope's `recorded_at` says when it was recorded. `late_entry_reason` says why an act
+    was recorded long after it happened. Every subscriber finds the date of any act under the
+    same name; older events without it read `null`."""
+
+    occurred_on: date | None = None
+    late_entry_reason: Annotated[str | None, PII] = None
+
+
 class Actor(BaseModel):
     """Who caused an event: the token subject and role, and on whose behalf staff acted."""
 

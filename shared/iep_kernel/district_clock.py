@@ -173,7 +173,11 @@ class DistrictClock:
     async def close(self) -> None:
         self._stop.set()
         if self._task is not None:
-            await self._task
+            try:
+                # A follower stuck connecting to a database that is down is not waited for.
+                await asyncio.wait_for(self._task, timeout=5)
+            except TimeoutError:
+                log.warning("the district clock's follower did not stop in time; cancelled")
             self._task = None
 
     async def next_move(self) -> None:

@@ -9,6 +9,7 @@ may never act answers 403.
 """
 
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -52,6 +53,11 @@ router = APIRouter(prefix=handling.PREFIX, tags=["services-delivery"],
 Reader = Annotated[Principal, permit("read_services", *READERS)]
 
 
+def _today(runtime: ServiceRuntime) -> tuple[date, int]:
+    """The district's today and its late-entry window, against which an act is dated."""
+    return today(runtime), runtime.settings.late_entry_days
+
+
 async def _run(commands: "Commands", runtime: ServiceRuntime, who: Principal,
                student_id: str, command: c.Command, status_code: int = 201) -> JSONResponse:
     """Decide `command` on a student the caller serves (else 404)."""
@@ -69,9 +75,9 @@ async def log_session(
         who: Annotated[Principal, permit("log_session", *PROVIDERS)]) -> JSONResponse:
     """Log a session delivered or missed (with its cause); a second log of the same service
     and date corrects the first only with a `correction_reason`."""
-    command = c.LogSession(body.schedule_id, body.session_on, body.outcome, body.minutes,
-                           body.cause, body.note, body.correction_reason, today(runtime),
-                           rules_of(runtime))
+    dated = body.dated_on(body.session_on, "session_on", *_today(runtime))
+    command = c.LogSession(body.schedule_id, dated, body.outcome, body.minutes, body.cause,
+                           body.note, body.correction_reason, rules_of(runtime))
     return await _run(commands, runtime, who, student_id, command)
 
 
@@ -83,8 +89,9 @@ async def deliver_compensatory(
         who: Annotated[Principal, permit("log_compensatory_minutes", *PROVIDERS)]
 ) -> JSONResponse:
     """Log compensatory minutes delivered against the minutes owed for a service."""
-    command = c.DeliverCompensatory(str(uuid.uuid4()), body.schedule_id, body.delivered_on,
-                                    body.minutes, body.note, today(runtime))
+    dated = body.dated_on(body.delivered_on, "delivered_on", *_today(runtime))
+    command = c.DeliverCompensatory(str(uuid.uuid4()), body.schedule_id, dated, body.minutes,
+                                    body.note)
     return await _run(commands, runtime, who, student_id, command)
 
 
@@ -95,8 +102,9 @@ async def observe_progress(
         runtime: Runtime,
         who: Annotated[Principal, permit("record_progress", *PROVIDERS)]) -> JSONResponse:
     """Record a measurement of progress on one of the plan's goals."""
-    command = c.ObserveProgress(str(uuid.uuid4()), body.goal_id, body.observed_on,
-                                body.value, body.note, today(runtime))
+    dated = body.dated_on(body.observed_on, "observed_on", *_today(runtime))
+    command = c.ObserveProgress(str(uuid.uuid4()), body.goal_id, dated, body.value,
+                                body.note)
     return await _run(commands, runtime, who, student_id, command)
 
 
@@ -108,7 +116,7 @@ async def issue_report(
         who: Annotated[Principal, permit("issue_progress_report", *ISSUERS)]) -> JSONResponse:
     """Issue a progress report that is due (300.320(a)(3)(ii)): each goal's status and the
     minutes of each service; the guardians receive it in their language."""
-    command = c.IssueReport(body.report_id, today(runtime))
+    command = c.IssueReport(body.report_id, body.dated_on(None, "", *_today(runtime)))
     return await _run(commands, runtime, who, student_id, command)
 
 

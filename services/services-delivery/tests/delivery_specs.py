@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from iep_kernel.dates import Dated
 from iep_kernel.events import Event
 from iep_services_delivery.domain import commands as c
 from iep_services_delivery.domain.decider import delivery
@@ -52,13 +53,18 @@ def consent(signed_on: date = date(2026, 5, 12), plan_id: str = "plan-1") -> c.G
     return c.GiveConsent(plan_id=plan_id, version=1, signed_on=signed_on, rules=RULES)
 
 
+def on(day: date, today: date | None = None, reason: str | None = None) -> Dated:
+    """An act on `day`, recorded on `today` (by default the same day)."""
+    return Dated(day, today or day, reason)
+
+
 def log(schedule_id: str, day: date, outcome: SessionOutcome = SessionOutcome.DELIVERED, *,
         minutes: int | None = None, cause: MissedCause | None = None,
-        correction: str | None = None, today: date = date(2027, 6, 1),
-        rules: DeliveryRules = RULES) -> c.LogSession:
-    return c.LogSession(schedule_id=schedule_id, session_on=day, outcome=outcome,
-                        minutes=minutes, cause=cause, note="worked on /r/ sounds",
-                        correction_reason=correction, today=today, rules=rules)
+        correction: str | None = None, today: date | None = None,
+        reason: str | None = None, rules: DeliveryRules = RULES) -> c.LogSession:
+    return c.LogSession(schedule_id=schedule_id, dated=on(day, today, reason),
+                        outcome=outcome, minutes=minutes, cause=cause,
+                        note="worked on /r/ sounds", correction_reason=correction, rules=rules)
 
 
 class Given:

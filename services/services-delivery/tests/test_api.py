@@ -122,8 +122,8 @@ async def test_a_second_log_is_409_unless_it_corrects_the_first(desk, runtime):
 
 
 @pytest.mark.parametrize(("day", "changes", "sentence"), [
-    ("2026-05-15", {}, "is outside it"),
-    ("2026-06-02", {}, "has not happened yet"),
+    ("2026-05-15", {}, "before the start of the speech language pathology service on May 18"),
+    ("2026-06-02", {}, "after today (June 1, 2026); an act is recorded once it has happened"),
     ("2026-05-18", {"minutes": 45}, "30 minutes in the plan"),
     ("2026-05-18", {"correction_reason": "typo"}, "nothing to correct"),
 ])
@@ -288,7 +288,9 @@ async def test_compensatory_minutes_in_the_future_are_409(desk):
     refused = await desk.post("/compensatory-sessions", {
         "schedule_id": await desk.schedule_id(), "delivered_on": "2026-06-05", "minutes": 5})
     assert refused.status_code == 409
-    assert "have not been delivered yet" in refused.json()["detail"]
+    assert refused.json()["detail"] == (
+        "A compensatory session of speech language pathology is dated June 5, 2026, after today "
+        "(June 1, 2026); an act is recorded once it has happened.")
 
 
 async def test_an_observation_dated_before_the_plan_is_409(desk):
@@ -296,8 +298,8 @@ async def test_an_observation_dated_before_the_plan_is_409(desk):
                                                 "value": 3})
     assert refused.status_code == 409
     assert refused.json()["detail"] == (
-        "An observation is dated between the plan's start (May 12, 2026) and today "
-        "(June 1, 2026); April 1, 2026 is not.")
+        "An observation of goal g1 is dated April 1, 2026, before the start of the plan in "
+        "effect on May 12, 2026; it cannot come first, so check the date.")
 
 
 async def test_progress_before_a_plan_is_in_effect_is_409(system, runtime):

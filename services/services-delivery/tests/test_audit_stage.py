@@ -4,7 +4,7 @@ stood at any instant."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from delivery_specs import SPEECH, Given, consent, log, plan
+from delivery_specs import SPEECH, Given, consent, log, on, plan
 from iep_audit.domain.fold import CaseEvent
 from iep_audit.domain.stages import CASE
 from iep_services_delivery.domain import commands as c
@@ -30,11 +30,10 @@ def story() -> Given:
               log(schedule_id, date(2026, 5, 25), SessionOutcome.MISSED,
                   cause=MissedCause.PROVIDER_ABSENT),
               log(schedule_id, date(2026, 5, 18), minutes=20, correction="ended early"),
-              c.DeliverCompensatory("comp-1", schedule_id, date(2026, 5, 29), 10, "",
-                                    date(2026, 6, 1)),
-              c.ObserveProgress("obs-1", "g1", date(2026, 6, 1), 52, "", date(2026, 6, 1)),
+              c.DeliverCompensatory("comp-1", schedule_id, on(date(2026, 5, 29)), 10, ""),
+              c.ObserveProgress("obs-1", "g1", on(date(2026, 6, 1)), 52, ""),
               c.RaiseReportDue(date(2026, 8, 12)),
-              c.IssueReport(None, date(2026, 8, 14)),
+              c.IssueReport(None, on(date(2026, 8, 14))),
               c.StopServices(date(2026, 10, 1), EndReason.CONSENT_REVOKED))
     return given
 

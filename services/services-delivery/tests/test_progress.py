@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from delivery_specs import consented, log
+from delivery_specs import consented, log, on
 from iep_kernel.decider import IllegalTransition
 from iep_services_delivery.domain import commands as c
 from iep_services_delivery.domain.progress import first_number, goal_status
@@ -13,8 +13,7 @@ DUE = date(2026, 8, 12)
 
 
 def observe(value: float, day: date, goal_id: str = "g1") -> c.ObserveProgress:
-    return c.ObserveProgress(f"obs-{day}-{goal_id}", goal_id, day, value, "probe",
-                             date(2026, 8, 20))
+    return c.ObserveProgress(f"obs-{day}-{goal_id}", goal_id, on(day), value, "probe")
 
 
 def test_the_status_rule():
@@ -34,7 +33,7 @@ def test_an_observation_names_a_goal_of_the_plan():
     assert (observed.goal_id, observed.value, observed.version) == ("g1", 48, 1)
     with pytest.raises(IllegalTransition, match="no goal g7"):
         given.run(observe(1, date(2026, 6, 1), "g7"))
-    with pytest.raises(IllegalTransition, match="is not"):
+    with pytest.raises(IllegalTransition, match="before the start of the plan in effect"):
         given.run(observe(1, date(2026, 5, 1)))
 
 
@@ -49,7 +48,7 @@ def test_a_report_falls_due_once_is_issued_with_each_goal_and_the_minutes():
     assert (due.period_starts_on, due.guardian_ids) == (date(2026, 5, 12), ("g-1",))
     assert given.run(c.RaiseReportDue(DUE)) == []
     assert given.run(c.RaiseReportDue(date(2026, 8, 13))) == []  # not a reporting date
-    (issued,) = given.run(c.IssueReport(None, date(2026, 8, 12)))
+    (issued,) = given.run(c.IssueReport(None, on(date(2026, 8, 12))))
     (goal,) = issued.goals
     assert (goal.baseline_value, goal.target_value, goal.latest_value) == (40, 90, 55)
     assert [m.value for m in goal.observations] == [45, 55]
@@ -59,13 +58,13 @@ def test_a_report_falls_due_once_is_issued_with_each_goal_and_the_minutes():
         30, 30, 30)
     assert issued.late is False
     with pytest.raises(IllegalTransition, match="already issued"):
-        given.run(c.IssueReport(due.report_id, date(2026, 8, 13)))
+        given.run(c.IssueReport(due.report_id, on(date(2026, 8, 13))))
 
 
 def test_no_report_can_be_issued_before_one_is_due():
     given = consented()
     with pytest.raises(IllegalTransition, match="next is due on August 12, 2026"):
-        given.run(c.IssueReport(None, date(2026, 6, 1)))
+        given.run(c.IssueReport(None, on(date(2026, 6, 1))))
 
 
 def test_an_unissued_report_is_overdue_once():
@@ -79,5 +78,14 @@ def test_an_unissued_report_is_overdue_once():
 def test_an_issued_report_is_never_overdue():
     given = consented()
     (due,) = given.run(c.RaiseReportDue(DUE))
-    given.run(c.IssueReport(due.report_id, DUE))
+    given.run(c.IssueReport(due.report_id, on(DUE)))
     assert given.run(c.RaiseReportOverdue(due.report_id)) == []
+
+
+def test_a_report_is_dated_the_day_it_went_out_not_before_its_period_and_late_by_that_day():
+    given = consented()
+    (due,) = given.run(c.RaiseReportDue(DUE))
+    with pytest.raises(IllegalTransition, match="before the start of the period it reports on"):
+        given.run(c.IssueReport(due.report_id, on(date(2026, 5, 11), date(2026, 8, 20))))
+    (issued,) = given.run(c.IssueReport(due.report_id, on(DUE, date(2026, 8, 20))))
+    assert (issued.issued_on, issued.occurred_on, issued.late) == (DUE, DUE, False)

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from delivery_specs import READING, RULES, consented, log
+from delivery_specs import READING, RULES, consented, log, on
 from iep_kernel.decider import IllegalTransition, NotFound
 from iep_services_delivery.domain import commands as c
 from iep_services_delivery.domain.values import MissedCause, SessionOutcome
@@ -58,9 +58,12 @@ def test_a_correction_needs_a_session_to_correct():
 def test_sessions_only_inside_the_schedule_and_not_in_the_future():
     given = consented()
     schedule_id = given.schedule_id()
-    with pytest.raises(IllegalTransition, match="outside it"):
+    with pytest.raises(IllegalTransition, match="before the start of the speech language "
+                                                "pathology service on May 18, 2026"):
         given.run(log(schedule_id, date(2026, 5, 15)))
-    with pytest.raises(IllegalTransition, match="has not happened yet"):
+    with pytest.raises(IllegalTransition, match="outside it"):
+        given.run(log(schedule_id, date(2027, 5, 10)))
+    with pytest.raises(IllegalTransition, match="after today"):
         given.run(log(schedule_id, MONDAY, today=date(2026, 5, 17)))
     with pytest.raises(NotFound):
         given.run(log("no-such-schedule", MONDAY))
@@ -85,12 +88,11 @@ def test_compensatory_minutes_delivered_reduce_the_balance_and_never_exceed_it()
     given = consented()
     schedule_id = given.schedule_id()
     given.run(log(schedule_id, MONDAY, MISSED, cause=MissedCause.SCHOOL_CLOSURE))
-    (made_up,) = given.run(c.DeliverCompensatory("comp-1", schedule_id, date(2026, 5, 21), 20,
-                                                  "after school", date(2026, 6, 1)))
+    (made_up,) = given.run(c.DeliverCompensatory("comp-1", schedule_id, on(date(2026, 5, 21)),
+                                                  20, "after school"))
     assert made_up.owed_total == 10
     with pytest.raises(IllegalTransition, match="10 compensatory minutes"):
-        given.run(c.DeliverCompensatory("comp-2", schedule_id, date(2026, 5, 22), 15, "",
-                                        date(2026, 6, 1)))
+        given.run(c.DeliverCompensatory("comp-2", schedule_id, on(date(2026, 5, 22)), 15, ""))
 
 
 def test_a_period_below_the_threshold_is_under_delivered_once():
@@ -108,3 +110,27 @@ def test_a_period_at_the_threshold_is_not_under_delivered():
     schedule_id = given.schedule_id()
     given.run(log(schedule_id, MONDAY, minutes=27))  # 90% of 30
     assert given.run(c.ClosePeriod(schedule_id, MONDAY, RULES)) == []
+
+
+def test_a_session_logged_past_the_late_entry_window_needs_a_reason_and_keeps_it():
+    given = consented()
+    schedule_id = given.schedule_id()
+    with pytest.raises(IllegalTransition, match="31 days ago; an entry more than 30 days"):
+        given.run(log(schedule_id, MONDAY, today=date(2026, 6, 18)))
+    (logged,) = given.run(log(schedule_id, MONDAY, today=date(2026, 6, 18),
+                              reason="paper log found in the therapy room"))
+    assert (logged.occurred_on, logged.session_on) == (MONDAY, MONDAY)
+    assert logged.late_entry_reason == "paper log found in the therapy room"
+
+
+def test_compensatory_minutes_are_not_made_up_before_the_session_they_make_up():
+    given = consented()
+    schedule_id = given.schedule_id()
+    given.run(log(schedule_id, date(2026, 5, 25), SessionOutcome.MISSED,
+                  cause=MissedCause.PROVIDER_ABSENT))
+    with pytest.raises(IllegalTransition, match="before the first missed session they make up"):
+        given.run(c.DeliverCompensatory("comp-1", schedule_id,
+                                        on(date(2026, 5, 22), date(2026, 6, 1)), 20, ""))
+    (made_up,) = given.run(c.DeliverCompensatory(
+        "comp-1", schedule_id, on(date(2026, 5, 27), date(2026, 6, 1)), 20, ""))
+    assert (made_up.occurred_on, made_up.late_entry_reason) == (date(2026, 5, 27), None)

@@ -1,12 +1,16 @@
 """What can be asked of a student's services, in the imperative. The process manager sends
 the plan's commands, providers the sessions and observations, staff the reports, timers
-the deadlines. Each carries the district's rules and today's date where a rule needs them.
+the deadlines. Each carries the district's rules where a rule needs them, and each act
+recorded by a person its `Dated`: the day it happened, the district's today, and the reason
+for a late entry, so that the law's order of dates is decided here, without a clock.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from iep_kernel.dates import Dated
 
 from iep_services_delivery.domain.rules import DeliveryRules
 from iep_services_delivery.domain.values import (
@@ -67,24 +71,30 @@ class EndSchedule:
 @dataclass(frozen=True)
 class LogSession:
     schedule_id: str
-    session_on: date
+    dated: Dated  # the session's day
     outcome: SessionOutcome
     minutes: int | None  # None: the session's scheduled minutes
     cause: MissedCause | None
     note: str
     correction_reason: str | None  # given: this log corrects the one already there
-    today: date
     rules: DeliveryRules
+
+    @property
+    def session_on(self) -> date:
+        return self.dated.occurred_on
 
 
 @dataclass(frozen=True)
 class DeliverCompensatory:
     compensatory_id: str
     schedule_id: str
-    delivered_on: date
+    dated: Dated  # the day the minutes were made up
     minutes: int
     note: str
-    today: date
+
+    @property
+    def delivered_on(self) -> date:
+        return self.dated.occurred_on
 
 
 @dataclass(frozen=True)
@@ -100,10 +110,13 @@ class ClosePeriod:
 class ObserveProgress:
     observation_id: str
     goal_id: str
-    observed_on: date
+    dated: Dated  # the day of the measurement
     value: float
     note: str
-    today: date
+
+    @property
+    def observed_on(self) -> date:
+        return self.dated.occurred_on
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,7 @@ class RaiseReportDue:
 @dataclass(frozen=True)
 class IssueReport:
     report_id: str | None  # None: the earliest report due and not yet issued
-    today: date
+    dated: Dated  # the day the report went to the parents
 
 
 @dataclass(frozen=True)

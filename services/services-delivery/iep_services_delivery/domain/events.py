@@ -5,6 +5,12 @@ The field names are a published contract (the views, audit and notifications ser
 them): fields may be added, never renamed or dropped. Every event names its student (the
 district id); personal fields are marked `PII`. All of a student's events are in one
 stream, `delivery-<student_id>`.
+
+Events recording an act of a person (a session given or missed, compensatory minutes made
+up, a measurement, a report issued) are `Act`s: they carry `occurred_on`, the day it
+happened as the person recording it said, and `late_entry_reason` for an entry recorded
+long after; the envelope's `recorded_at` says when it was recorded. They keep their own
+date fields too (`session_on`, `observed_on`, ...), the same day.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.events import PII, Act, Event, EventRegistry
 
 from iep_services_delivery.domain.values import (
     EndReason,
@@ -115,7 +121,7 @@ class ServiceEnded(Event):
 
 
 @registry.register
-class SessionDelivered(Event):
+class SessionDelivered(Act):
     session_id: str
     schedule_id: str
     service: str
@@ -126,7 +132,7 @@ class SessionDelivered(Event):
 
 
 @registry.register
-class SessionMissed(Event):
+class SessionMissed(Act):
     session_id: str
     schedule_id: str
     service: str
@@ -139,7 +145,7 @@ class SessionMissed(Event):
 
 
 @registry.register
-class SessionCorrected(Event):
+class SessionCorrected(Act):
     """A provider corrected a logged session; the original event stays in the log, this
     one replaces it in every count."""
 
@@ -188,7 +194,7 @@ class CompensatoryMinutesCancelled(Event):
 
 
 @registry.register
-class CompensatoryMinutesDelivered(Event):
+class CompensatoryMinutesDelivered(Act):
     compensatory_id: str
     schedule_id: str
     service: str
@@ -222,7 +228,7 @@ class ServiceUnderDelivered(Event):
 
 
 @registry.register
-class GoalProgressObserved(Event):
+class GoalProgressObserved(Act):
     """A provider measured progress on one of the plan's goals."""
 
     observation_id: str
@@ -250,7 +256,7 @@ class ProgressReportDue(Event):
 
 
 @registry.register
-class ProgressReportIssued(Event):
+class ProgressReportIssued(Act):
     """A progress report went to the parents: each goal's baseline, target, measurements
     and status, and the minutes of each service over the report's period."""
 

@@ -94,10 +94,10 @@ def observe_progress(command: ObserveProgress, state: Delivery) -> list[Event]:
         raise IllegalTransition(f"The plan in effect has goals {listed}; there is no goal "
                                 f"{command.goal_id}.")
     assert state.cycle_starts_on is not None
-    if not state.cycle_starts_on <= command.observed_on <= command.today:
-        raise IllegalTransition(
-            f"An observation is dated between the plan's start ({spoken(state.cycle_starts_on)}"
-            f") and today ({spoken(command.today)}); {spoken(command.observed_on)} is not.")
+    # Progress is measured against the plan in effect (300.320(a)(3)): not before it started.
+    observed_on = command.dated.check(f"an observation of goal {command.goal_id}",
+                                      not_before=state.cycle_starts_on,
+                                      after="the start of the plan in effect")
     if not math.isfinite(command.value):
         raise IllegalTransition("A measured value is a finite number.")
     if any(o.observation_id == command.observation_id for o in state.observations):
@@ -105,8 +105,8 @@ def observe_progress(command: ObserveProgress, state: Delivery) -> list[Event]:
     return [GoalProgressObserved(
         student_id=plan.student_id, observation_id=command.observation_id,
         school_id=plan.school_id, plan_id=plan.plan_id, version=plan.version,
-        goal_id=command.goal_id, observed_on=command.observed_on, value=command.value,
-        note=command.note)]
+        goal_id=command.goal_id, observed_on=observed_on, value=command.value,
+        note=command.note, occurred_on=observed_on, late_entry_reason=command.dated.reason)]
 
 
 def _plan_in_effect(state: Delivery, purpose: str) -> PlanReceived:
@@ -147,7 +147,10 @@ def issue_report(command: IssueReport, state: Delivery) -> list[Event]:
         plan = current  # the goals as the plan now states them (an amendment's wording)
     assert plan is not None and state.cycle_starts_on is not None
     due = report.due
-    on = command.today
+    # A report is issued on the day it went to the parents, not before the period it reports
+    # on began; whether it was late (300.320(a)(3)(ii)) is judged by that day.
+    on = command.dated.check("the progress report", not_before=due.period_starts_on,
+                             after="the start of the period it reports on")
     expected = year_share(state.cycle_starts_on, plan.review_due_on, min(on, due.due_on))
     goals = tuple(_progress(goal, state, plan.plan_id, on, expected) for goal in plan.goals)
     return [ProgressReportIssued(
@@ -155,7 +158,8 @@ def issue_report(command: IssueReport, state: Delivery) -> list[Event]:
         case_id=plan.case_id, plan_id=plan.plan_id, version=plan.version, due_on=due.due_on,
         issued_on=on, period_starts_on=due.period_starts_on, period_ends_on=due.due_on,
         goals=goals, services=services_over(state, due.period_starts_on, due.due_on),
-        guardians=plan.guardians, late=on > due.due_on)]
+        guardians=plan.guardians, late=on > due.due_on, occurred_on=on,
+        late_entry_reason=command.dated.reason)]
 
 
 def _report_to_issue(command: IssueReport, state: Delivery) -> Report:
@@ -172,7 +176,7 @@ def _report_to_issue(command: IssueReport, state: Delivery) -> Report:
     if waiting:
         return waiting[0]
     upcoming = [d for d in (state.in_effect.report_dates if state.in_effect else ())
-                if d >= command.today]
+                if d >= command.dated.today]
     later = f"; the next is due on {spoken(upcoming[0])}" if upcoming else ""
     raise IllegalTransition(f"No progress report is due for this student{later}.")
 

@@ -34,10 +34,10 @@ def log_session(command: LogSession, state: Delivery) -> list[Event]:
     schedule = state.schedule(command.schedule_id)
     s = schedule.scheduled
     name = service_name(s.service)
-    day = command.session_on
-    if day > command.today:
-        raise IllegalTransition(f"A session on {spoken(day)} has not happened yet; log it on "
-                                "or after its day.")
+    # Dates of record: not in the future, not before the schedule starts (the later of the
+    # service's start and the plan's taking effect, 300.320(a)(7)), and a late entry says why.
+    day = command.dated.check(f"a {name} session", not_before=s.starts_on,
+                              after=f"the start of the {name} service")
     if not schedule.in_force(day):
         raise IllegalTransition(
             f"The {name} schedule runs from {spoken(s.starts_on)} to "
@@ -82,7 +82,8 @@ def _first_log(command: LogSession, schedule: Schedule, minutes: int, fault: boo
     session_id = session_id_for(s.schedule_id, command.session_on)
     common = {"student_id": s.student_id, "session_id": session_id,
               "schedule_id": s.schedule_id, "service": s.service, "school_id": s.school_id,
-              "session_on": command.session_on, "minutes": minutes, "note": command.note}
+              "session_on": command.session_on, "minutes": minutes, "note": command.note,
+              "occurred_on": command.session_on, "late_entry_reason": command.dated.reason}
     if command.outcome is SessionOutcome.DELIVERED:
         return [SessionDelivered(**common)]
     assert command.cause is not None  # the request requires a cause for a missed session
@@ -108,7 +109,8 @@ def _correction(command: LogSession, schedule: Schedule, existing: Session, minu
         student_id=s.student_id, session_id=existing.session_id, schedule_id=s.schedule_id,
         service=s.service, school_id=s.school_id, session_on=command.session_on,
         outcome=command.outcome, minutes=minutes, cause=command.cause if missed else None,
-        district_fault=fault, note=command.note, reason=command.correction_reason)]
+        district_fault=fault, note=command.note, reason=command.correction_reason,
+        occurred_on=command.session_on, late_entry_reason=command.dated.reason)]
     was, now = existing.owed, minutes if fault else 0
     balance = state.owed.get(s.schedule_id, 0)
     common = {"student_id": s.student_id, "schedule_id": s.schedule_id,
@@ -130,9 +132,11 @@ def deliver_compensatory(command: DeliverCompensatory, state: Delivery) -> list[
     schedule = state.schedule(command.schedule_id)
     s = schedule.scheduled
     owed = state.owed.get(s.schedule_id, 0)
-    if command.delivered_on > command.today:
-        raise IllegalTransition(f"Compensatory minutes on {spoken(command.delivered_on)} "
-                                "have not been delivered yet; log them on or after the day.")
+    # Minutes are made up after they were missed: not before the first session still owed.
+    owing = [d for d, session in state.sessions_of(s.schedule_id).items() if session.owed]
+    delivered_on = command.dated.check(
+        f"a compensatory session of {service_name(s.service)}",
+        not_before=min(owing, default=None), after="the first missed session they make up")
     if any(c.compensatory_id == command.compensatory_id for c in state.compensatory):
         return []
     if command.minutes > owed:
@@ -142,8 +146,9 @@ def deliver_compensatory(command: DeliverCompensatory, state: Delivery) -> list[
     return [CompensatoryMinutesDelivered(
         student_id=s.student_id, compensatory_id=command.compensatory_id,
         schedule_id=s.schedule_id, service=s.service, school_id=s.school_id,
-        delivered_on=command.delivered_on, minutes=command.minutes,
-        owed_total=owed - command.minutes, note=command.note)]
+        delivered_on=delivered_on, minutes=command.minutes,
+        owed_total=owed - command.minutes, note=command.note, occurred_on=delivered_on,
+        late_entry_reason=command.dated.reason)]
 
 
 def close_period(command: ClosePeriod, state: Delivery) -> list[Event]:

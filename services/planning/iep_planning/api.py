@@ -35,6 +35,7 @@ from iep_planning.routing import (
     Commands,
     ItemId,
     Runtime,
+    dated,
     permit,
     run,
 )
@@ -76,8 +77,8 @@ async def record_contact_attempt(
         who: Annotated[Principal, permit("record_contact_attempt", *DISTRICT)]
 ) -> JSONResponse:
     """Record an attempt to arrange the meeting with the parents (300.322(d))."""
-    command = c.RecordContactAttempt(meeting_id, body.attempted_on, body.method, body.note,
-                                     today(runtime))
+    command = c.RecordContactAttempt(meeting_id, body.method, body.note,
+                                     dated(runtime, body))
     return await run(commands, runtime, who, case_id, command, status_code=201)
 
 
@@ -88,8 +89,8 @@ async def excuse_member(
         commands: Commands, runtime: Runtime,
         who: Annotated[Principal, permit("excuse_member", *DISTRICT)]) -> JSONResponse:
     """Excuse a required member with the parent's written agreement (300.321(e))."""
-    command = c.ExcuseMember(meeting_id, body.role, body.guardian_id, body.parent_agreed_on,
-                             body.area_discussed, body.written_input_on, today(runtime))
+    command = c.ExcuseMember(meeting_id, body.role, body.guardian_id, body.area_discussed,
+                             body.written_input_on, dated(runtime, body))
     return await run(commands, runtime, who, case_id, command, status_code=201)
 
 
@@ -98,9 +99,10 @@ async def hold_meeting(
         case_id: CaseId, meeting_id: ItemId, body: requests.HeldRequest, commands: Commands,
         runtime: Runtime,
         who: Annotated[Principal, permit("hold_meeting", *DISTRICT)]) -> JSONResponse:
-    """Record the meeting as held with who attended; the team is checked (300.321)."""
+    """Record the meeting as held on `occurred_on` (default today, not before the day it is
+    scheduled for) with who attended; the team is checked (300.321)."""
     command = c.HoldMeeting(meeting_id, tuple(m.value() for m in body.attendees),
-                            today(runtime), rules_of(runtime))
+                            dated(runtime, body), rules_of(runtime))
     return await run(commands, runtime, who, case_id, command)
 
 
@@ -132,8 +134,8 @@ async def finalize_plan(
         who: Annotated[Principal, permit("finalize_plan", *DISTRICT)]) -> JSONResponse:
     """Finalize the plan at a held meeting: `PlanWritten`, and prior written notice."""
     command = c.FinalizePlan(plan_id, body.meeting_id, body.notice.value(),
-                             requests.agreement(body.stay_put_agreement), today(runtime),
-                             rules_of(runtime))
+                             requests.agreement(body.stay_put_agreement),
+                             dated(runtime, body), rules_of(runtime))
     return await run(commands, runtime, who, case_id, command)
 
 
@@ -144,7 +146,7 @@ async def amend_plan(
     """Amend the plan in effect between reviews: a new version (300.324(a)(4), (6))."""
     command = c.AmendPlan(body.changes.value(), body.method, body.meeting_id,
                           requests.agreement(body.agreement), body.notice.value(),
-                          requests.agreement(body.stay_put_agreement), today(runtime),
+                          requests.agreement(body.stay_put_agreement), dated(runtime, body),
                           rules_of(runtime))
     return await run(commands, runtime, who, case_id, command, status_code=201)
 
@@ -159,7 +161,7 @@ async def decide_on_services(
     """A guardian's consent to the initial services, or refusal (300.300(b))."""
     guardian_id, on_behalf_of = requests.acting_guardian(who, body.guardian_id)
     command = c.DecideOnServices(body.decision == "given", guardian_id, body.signed_on,
-                                 today(runtime))
+                                 dated(runtime, body))
     return await run(commands, runtime, who, case_id, command, on_behalf_of=on_behalf_of)
 
 
@@ -170,7 +172,7 @@ async def revoke_consent(
 ) -> JSONResponse:
     """A guardian revokes consent to services in writing (300.300(b)(4))."""
     guardian_id, on_behalf_of = requests.acting_guardian(who, body.guardian_id)
-    command = c.RevokeConsent(guardian_id, body.signed_on, today(runtime))
+    command = c.RevokeConsent(guardian_id, body.signed_on, dated(runtime, body))
     return await run(commands, runtime, who, case_id, command, on_behalf_of=on_behalf_of)
 
 
@@ -181,7 +183,7 @@ async def give_notice_of_services_stopping(
         who: Annotated[Principal, permit("give_notice_of_services_stopping", *DISTRICT)]
 ) -> JSONResponse:
     """Prior written notice before services stop after a revocation."""
-    command = c.GiveNoticeOfServicesStopping(body.notice.value(), today(runtime),
+    command = c.GiveNoticeOfServicesStopping(body.notice.value(), dated(runtime, body),
                                              rules_of(runtime))
     return await run(commands, runtime, who, case_id, command)
 
@@ -192,8 +194,7 @@ async def waive_reevaluation(
         runtime: Runtime,
         who: Annotated[Principal, permit("waive_reevaluation", *DISTRICT)]) -> JSONResponse:
     """Record the parent's and district's agreement that a reevaluation is unnecessary."""
-    command = c.WaiveReevaluation(body.guardian_id, body.agreed_on, today(runtime),
-                                  rules_of(runtime))
+    command = c.WaiveReevaluation(body.guardian_id, dated(runtime, body), rules_of(runtime))
     return await run(commands, runtime, who, case_id, command)
 
 

@@ -2,11 +2,12 @@
 each turned into domain values. Rules about the case's state live in the domain."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from iep_kernel.auth import Principal
+from iep_kernel.dates import LATE_ENTRY_DAYS, Dated, DatedRequest
 from iep_kernel.fields import Id, Line, Text
 from iep_kernel.fields import Name as Short
 from iep_kernel.fields import distinct as _distinct
@@ -61,6 +62,25 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ActBody(Body, DatedRequest):
+    """A request recording an act in the world: `occurred_on` (default today) and, for an
+    entry recorded long after the act, `late_entry_reason`. A request that already had its
+    own field for the act's day (`held_on`, `filed_on`, ...) keeps it: either may be given,
+    and both given must agree."""
+
+    model_config = ConfigDict(extra="forbid")
+    same_day: ClassVar[str | None] = None  # the request's own field for the act's day
+
+    def dated(self, today: date, late_entry_days: int = LATE_ENTRY_DAYS) -> Dated:
+        own = getattr(self, self.same_day) if self.same_day else None
+        if own is not None and self.occurred_on is not None and own != self.occurred_on:
+            raise invalid("occurred_on", f"occurred_on ({self.occurred_on}) and "
+                                         f"{self.same_day} ({own}) both name the day of the "
+                                         "act and differ; give one of them")
+        return Dated(own or self.occurred_on or today, today, self.late_entry_reason,
+                     late_entry_days)
+
+
 # -- meetings ----------------------------------------------------------------------------
 
 class MemberIn(Body):
@@ -89,22 +109,30 @@ class RescheduleRequest(Body):
     reason: Text
 
 
-class ContactAttemptRequest(Body):
-    attempted_on: date
+class ContactAttemptRequest(ActBody):
+    same_day = "attempted_on"
+    attempted_on: date | None = Field(None, description="The day of the attempt (the same "
+                                                        "as occurred_on; default today)")
     method: ContactMethod
     note: Note = ""
 
 
-class ExcusalRequest(Body):
+class ExcusalRequest(ActBody):
+    same_day = "parent_agreed_on"
     role: TeamRole
     guardian_id: Id = Field(description="The guardian who agreed in writing")
-    parent_agreed_on: date
+    parent_agreed_on: date | None = Field(None, description="The day of the parent's written "
+                                                            "agreement (the same as "
+                                                            "occurred_on; default today)")
     area_discussed: bool = Field(description="The member's area is discussed at the meeting")
     written_input_on: date | None = Field(None, description="When the member's written input "
                                                             "went to the parent and team")
 
 
-class HeldRequest(Body):
+class HeldRequest(ActBody):
+    """`occurred_on` is the day the meeting was held: on or after the day it is scheduled
+    for, and it may be entered afterwards."""
+
     attendees: Team
 
 
@@ -213,7 +241,7 @@ class DraftRequest(Body):
     content: PlanContentIn
 
 
-class FinalizeRequest(Body):
+class FinalizeRequest(ActBody):
     meeting_id: Id = Field(description="The held meeting at which the team wrote the plan")
     notice: NoticeIn
     stay_put_agreement: AgreementIn | None = Field(
@@ -221,7 +249,7 @@ class FinalizeRequest(Body):
                           "agreement to a change of placement or services (300.518)")
 
 
-class AmendmentRequest(Body):
+class AmendmentRequest(ActBody):
     changes: PlanContentIn = Field(description="Only the parts that change")
     method: AmendmentMethod
     meeting_id: Id | None = Field(None, description="For an amendment by the team")
@@ -233,25 +261,32 @@ class AmendmentRequest(Body):
 
 # -- consent and reevaluation ------------------------------------------------------------
 
-class ConsentRequest(Body):
+class ConsentRequest(ActBody):
+    """`occurred_on` is the day the district received the form (default today); the form
+    is signed on or before it."""
+
     decision: Literal["given", "refused"]
     guardian_id: Id | None = Field(None, description="Whose signature; a parent may leave it "
                                                      "out (their own)")
     signed_on: date
 
 
-class RevocationRequest(Body):
+class RevocationRequest(ActBody):
+    """`occurred_on` is the day the district received the revocation (default today)."""
+
     guardian_id: Id | None = None
     signed_on: date
 
 
-class StopNoticeRequest(Body):
+class StopNoticeRequest(ActBody):
     notice: NoticeIn
 
 
-class ReevaluationWaiverRequest(Body):
+class ReevaluationWaiverRequest(ActBody):
+    same_day = "agreed_on"
     guardian_id: Id = Field(description="The guardian who agreed in writing")
-    agreed_on: date
+    agreed_on: date | None = Field(None, description="The day of the written agreement (the "
+                                                     "same as occurred_on; default today)")
 
 
 # -- disputes ----------------------------------------------------------------------------
@@ -266,12 +301,14 @@ class ParticularsIn(Body):
                                     school=self.school)
 
 
-class DisputeRequest(Body):
+class DisputeRequest(ActBody):
+    same_day = "filed_on"
     kind: DisputeKind
     guardian_id: Id | None = Field(None, description="The guardian who files; a parent may "
                                                      "leave it out (their own)")
-    filed_on: date | None = Field(None, description="When the district received it; default "
-                                                    "today")
+    filed_on: date | None = Field(None, description="When the district received it (the same "
+                                                    "as occurred_on; default today): its "
+                                                    "deadlines run from it")
     problem: Text
     proposed_resolution: Text
     particulars: ParticularsIn | None = Field(None, description="Complaints: the child's "
@@ -286,43 +323,50 @@ class DisputeRequest(Body):
                           "matter, so no response is due (300.508(e))")
 
 
-class ResponseRequest(Body):
+class ResponseRequest(ActBody):
     explanation: Text = Field(description="Why the district proposed or refused the action")
     options_considered: Annotated[list[OptionIn], Field(min_length=1, max_length=20)]
     records_used: SomeLines
     other_factors: Note = ""
 
 
-class ResolutionMeetingRequest(Body):
-    held_on: date
+class ResolutionMeetingRequest(ActBody):
+    same_day = "held_on"
+    held_on: date | None = None
     resolved: bool
     agreement_terms: Note = Field("", description="The signed settlement, when resolved")
 
 
-class ResolutionWaiverRequest(Body):
-    waived_on: date
+class ResolutionWaiverRequest(ActBody):
+    same_day = "waived_on"
+    waived_on: date | None = None
 
 
-class MediationAgreementRequest(Body):
-    agreed_on: date
+class MediationAgreementRequest(ActBody):
+    same_day = "agreed_on"
+    agreed_on: date | None = None
     terms: Text
 
 
-class HearingDecisionRequest(Body):
-    decided_on: date
+class HearingDecisionRequest(ActBody):
+    same_day = "decided_on"
+    decided_on: date | None = None
     summary: Text
 
 
-class StateComplaintDecisionRequest(Body):
-    decided_on: date
+class StateComplaintDecisionRequest(ActBody):
+    same_day = "decided_on"
+    decided_on: date | None = None
     findings: Text
 
 
-class TeamMeetingResolutionRequest(Body):
-    resolved_on: date
+class TeamMeetingResolutionRequest(ActBody):
+    same_day = "resolved_on"
+    resolved_on: date | None = None
     summary: Text
 
 
-class WithdrawalRequest(Body):
+class WithdrawalRequest(ActBody):
+    same_day = "withdrawn_on"
     guardian_id: Id | None = None
     withdrawn_on: date | None = Field(None, description="Default today")

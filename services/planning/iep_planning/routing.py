@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends
 from fastapi.responses import JSONResponse
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.dates import Dated
 from iep_kernel.fields import IdPath
 from iep_kernel.http import commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 
 from iep_planning.app import handling
-from iep_planning.app.context import stream_of
+from iep_planning.app.context import stream_of, today
+from iep_planning.requests import ActBody
 
 permit = Permissions("planning")
 Runtime = Annotated[ServiceRuntime, Depends(runtime_of("planning"))]
@@ -30,6 +32,12 @@ READERS = ("parent", "teacher", "case_manager", "evaluator", "provider", "admini
            "auditor")
 DISTRICT = ("case_manager", "administrator")  # act for the district on the case
 WRITERS = ("teacher", "case_manager", "evaluator", "provider", "administrator")  # drafts
+
+
+def dated(runtime: ServiceRuntime, body: ActBody) -> Dated:
+    """The act's day as the request gives it, with the district's today and late-entry
+    window, for the decider to check against the law's order of steps."""
+    return body.dated(today(runtime), runtime.settings.late_entry_days)
 
 
 async def run(commands: "Commands", runtime: ServiceRuntime, who: Principal, case_id: str,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
+from iep_kernel.dates import Dated
 from iep_kernel.events import Event
 from iep_planning.domain import commands as c
 from iep_planning.domain.decider import planning
@@ -89,6 +90,11 @@ PARTICULARS = ComplaintParticulars(child_name="Ana Lopez", address="12 Elm St",
                                    school="Lincoln Elementary")
 
 
+def on(day: date, today: date | None = None, late_entry_reason: str | None = None) -> Dated:
+    """An act on `day`, recorded on `today` (the same day unless given)."""
+    return Dated(day, today or day, late_entry_reason)
+
+
 def given(*events: Event) -> Case:
     return planning.fold(list(events))
 
@@ -117,7 +123,7 @@ def schedule(**changes: Any) -> c.ScheduleMeeting:
 
 
 def hold(**changes: Any) -> c.HoldMeeting:
-    return replace(c.HoldMeeting(meeting_id="m-1", attendees=FULL_TEAM, today=MEETING_DAY,
+    return replace(c.HoldMeeting(meeting_id="m-1", attendees=FULL_TEAM, dated=on(MEETING_DAY),
                                  rules=RULES), **changes)
 
 
@@ -128,13 +134,13 @@ def draft(**changes: Any) -> c.DraftPlan:
 
 def finalize(**changes: Any) -> c.FinalizePlan:
     return replace(c.FinalizePlan(plan_id="p-1", meeting_id="m-1", notice=NOTICE,
-                                  stay_put_agreement=None, today=MEETING_DAY, rules=RULES),
+                                  stay_put_agreement=None, dated=on(MEETING_DAY), rules=RULES),
                    **changes)
 
 
 def consent(**changes: Any) -> c.DecideOnServices:
     return replace(c.DecideOnServices(given=True, guardian_id=MARIA, signed_on=CONSENT_DAY,
-                                      today=CONSENT_DAY), **changes)
+                                      dated=on(CONSENT_DAY)), **changes)
 
 
 def amend(**changes: Any) -> c.AmendPlan:
@@ -142,17 +148,17 @@ def amend(**changes: Any) -> c.AmendPlan:
         changes=PlanContent(services=(READING,)), method=AmendmentMethod.WRITTEN_AGREEMENT,
         meeting_id=None, agreement=WrittenAgreement(guardian_id=MARIA,
                                                     signed_on=date(2026, 9, 1)),
-        notice=NOTICE, stay_put_agreement=None, today=date(2026, 9, 2), rules=RULES),
+        notice=NOTICE, stay_put_agreement=None, dated=on(date(2026, 9, 2)), rules=RULES),
         **changes)
 
 
 def file(**changes: Any) -> c.FileDispute:
     return replace(c.FileDispute(
-        dispute_id="d-1", kind=DisputeKind.DUE_PROCESS_COMPLAINT, filed_on=date(2026, 9, 1),
-        guardian_id=MARIA, problem="Speech services were cut without a meeting",
+        dispute_id="d-1", kind=DisputeKind.DUE_PROCESS_COMPLAINT, guardian_id=MARIA,
+        problem="Speech services were cut without a meeting",
         proposed_resolution="Restore weekly speech therapy", particulars=PARTICULARS,
         knew_on=date(2026, 8, 20), violation_on=None, limit_exception=None,
-        covered_by_notice_id=None, today=date(2026, 9, 1), rules=RULES), **changes)
+        covered_by_notice_id=None, dated=on(date(2026, 9, 1)), rules=RULES), **changes)
 
 
 PLAN_WRITTEN = (schedule(), hold(), draft(), finalize())

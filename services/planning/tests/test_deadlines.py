@@ -30,6 +30,7 @@ from planning_specs import (
     finalize,
     given,
     hold,
+    on,
     schedule,
     story,
     when,
@@ -100,9 +101,9 @@ def test_the_annual_review_comes_due_before_the_plans_anniversary_then_overdue()
 def test_a_new_plan_at_the_review_silences_the_old_plans_timers():
     review = schedule(meeting_id="m-2", purposes=(MeetingPurpose.ANNUAL_REVIEW,),
                       meeting_on=date(2027, 4, 20), today=date(2027, 4, 1))
-    reviewed = story(*IN_EFFECT, review, hold(meeting_id="m-2", today=date(2027, 4, 20)),
+    reviewed = story(*IN_EFFECT, review, hold(meeting_id="m-2", dated=on(date(2027, 4, 20))),
                      draft(plan_id="p-2"),
-                     finalize(plan_id="p-2", meeting_id="m-2", today=date(2027, 4, 20)))
+                     finalize(plan_id="p-2", meeting_id="m-2", dated=on(date(2027, 4, 20))))
     assert when(given(*reviewed), fire(D.REVIEW_OVERDUE, REVIEW_DUE, date(2027, 5, 11))) == []
     assert when(given(*reviewed), fire(D.REVIEW_OVERDUE, date(2028, 4, 20),
                                        date(2028, 4, 21)))
@@ -110,7 +111,7 @@ def test_a_new_plan_at_the_review_silences_the_old_plans_timers():
 
 def test_after_consent_is_revoked_nothing_comes_due():
     revoked = story(*IN_EFFECT, c.RevokeConsent(guardian_id=MARIA, signed_on=date(2026, 6, 1),
-                                                today=date(2026, 6, 1)))
+                                                dated=on(date(2026, 6, 1))))
     assert when(given(*revoked), fire(D.REVIEW_OVERDUE, REVIEW_DUE, date(2027, 5, 11))) == []
     assert when(given(*revoked), fire(D.REEVALUATION_DUE, date(2029, 4, 15),
                                       date(2029, 1, 15))) == []
@@ -159,7 +160,7 @@ def test_the_response_deadline_is_raised_approaching_then_overdue_once_each():
 def test_a_met_dispute_deadline_raises_nothing():
     responded = story(c.SendDisputeResponse(
         dispute_id="d-1", explanation="e", options_considered=(), records_used=("r",),
-        other_factors="", today=date(2026, 9, 5)), start=PENDING)
+        other_factors="", dated=on(date(2026, 9, 5))), start=PENDING)
     assert when(given(*responded), on_dispute(
         DisputeDeadline.RESPONSE, D.DISPUTE_OVERDUE, date(2026, 9, 11), date(2026, 9, 12))) == []
 
@@ -181,8 +182,8 @@ def test_thirty_days_unresolved_the_hearing_may_go_ahead_with_its_decision_due()
 
 
 def test_a_waived_resolution_meeting_ends_no_resolution_period():
-    waived = story(c.WaiveResolutionMeeting(dispute_id="d-1", waived_on=date(2026, 9, 5),
-                                            today=date(2026, 9, 5), rules=RULES), start=PENDING)
+    waived = story(c.WaiveResolutionMeeting(dispute_id="d-1", dated=on(date(2026, 9, 5)),
+                                            rules=RULES), start=PENDING)
     assert when(given(*waived), on_dispute(
         DisputeDeadline.HEARING_DECISION, D.RESOLUTION_PERIOD_END, date(2026, 10, 1),
         date(2026, 10, 2))) == []

@@ -26,7 +26,19 @@ from iep_planning.domain.values import (
     LimitException,
     OptionConsidered,
 )
-from planning_specs import IN_EFFECT, LUIS, MARIA, OPENED, RULES, file, given, of_type, story, when
+from planning_specs import (
+    IN_EFFECT,
+    LUIS,
+    MARIA,
+    OPENED,
+    RULES,
+    file,
+    given,
+    of_type,
+    on,
+    story,
+    when,
+)
 
 FILED = date(2026, 9, 1)
 K = DisputeKind
@@ -36,21 +48,20 @@ def respond(**changes: object) -> c.SendDisputeResponse:
     values = {"dispute_id": "d-1", "explanation": "Speech continues at school",
               "options_considered": (OptionConsidered(option="Weekly", why_rejected="r"),),
               "records_used": ("Progress report",), "other_factors": "",
-              "today": date(2026, 9, 8), **changes}
+              "dated": on(date(2026, 9, 8)), **changes}
     return c.SendDisputeResponse(**values)  # type: ignore[arg-type]
 
 
 def meet(resolved: bool = False, **changes: object) -> c.HoldResolutionMeeting:
-    values = {"dispute_id": "d-1", "held_on": date(2026, 9, 12), "resolved": resolved,
+    values = {"dispute_id": "d-1", "resolved": resolved,
               "agreement_terms": "Speech restored" if resolved else "",
-              "today": date(2026, 9, 12), **changes}
+              "dated": on(date(2026, 9, 12)), **changes}
     return c.HoldResolutionMeeting(**values)  # type: ignore[arg-type]
 
 
 def decide(decided_on: date, today: date | None = None) -> c.RecordHearingDecision:
-    return c.RecordHearingDecision(dispute_id="d-1", decided_on=decided_on,
-                                   summary="Speech therapy restored", today=today or decided_on,
-                                   rules=RULES)
+    return c.RecordHearingDecision(dispute_id="d-1", summary="Speech therapy restored",
+                                   dated=on(decided_on, today), rules=RULES)
 
 
 def pending(*commands: object):
@@ -75,11 +86,10 @@ def test_a_due_process_complaint_has_its_timeline_and_brings_the_safeguards_noti
 def test_the_safeguards_notice_goes_with_the_first_complaint_of_each_school_year_only():
     once = story(*IN_EFFECT, file())
     later = when(given(*once), file(dispute_id="d-2", kind=K.STATE_COMPLAINT,
-                                    violation_on=date(2026, 8, 1), filed_on=date(2027, 6, 1),
-                                    today=date(2027, 6, 1)))
+                                    violation_on=date(2026, 8, 1), dated=on(date(2027, 6, 1))))
     assert [type(e) for e in later] == [DisputeFiled]
-    next_year = when(given(*once), file(dispute_id="d-3", filed_on=date(2027, 7, 1),
-                                        today=date(2027, 7, 1)))
+    next_year = when(given(*once), file(dispute_id="d-3",
+                                        dated=on(date(2027, 7, 1))))
     assert len(of_type(next_year, ProceduralSafeguardsNoticeGiven)) == 2
 
 
@@ -175,8 +185,8 @@ def test_the_hearing_decision_waits_for_the_end_of_the_resolution_period():
 
 
 def test_waiving_the_resolution_meeting_starts_the_45_days_the_next_day():
-    waive = c.WaiveResolutionMeeting(dispute_id="d-1", waived_on=date(2026, 9, 5),
-                                     today=date(2026, 9, 5), rules=RULES)
+    waive = c.WaiveResolutionMeeting(dispute_id="d-1", dated=on(date(2026, 9, 5)),
+                                     rules=RULES)
     (waived,) = when(pending(), waive)
     assert isinstance(waived, ResolutionMeetingWaived)
     assert waived.hearing_decision_due_on == date(2026, 10, 20)
@@ -188,8 +198,7 @@ def test_waiving_the_resolution_meeting_starts_the_45_days_the_next_day():
 
 def test_a_mediation_agreement_resolves_a_due_process_complaint():
     agreed, resolved = when(pending(), c.RecordMediationAgreement(
-        dispute_id="d-1", agreed_on=date(2026, 9, 20), terms="Speech restored",
-        today=date(2026, 9, 20)))
+        dispute_id="d-1", terms="Speech restored", dated=on(date(2026, 9, 20))))
     assert isinstance(agreed, MediationAgreed)
     assert resolved.ending is DisputeEnding.MEDIATION_AGREEMENT
 
@@ -197,8 +206,7 @@ def test_a_mediation_agreement_resolves_a_due_process_complaint():
 def test_a_state_complaint_decision_records_whether_it_came_in_time():
     history = story(*IN_EFFECT, file(kind=K.STATE_COMPLAINT, violation_on=date(2026, 8, 1)))
     decided, resolved = when(given(*history), c.RecordStateComplaintDecision(
-        dispute_id="d-1", decided_on=date(2026, 11, 2), findings="A violation was found",
-        today=date(2026, 11, 2)))
+        dispute_id="d-1", findings="A violation was found", dated=on(date(2026, 11, 2))))
     assert isinstance(decided, StateComplaintDecided)
     assert (decided.due_on, decided.within_timeline) == (date(2026, 10, 31), False)
     assert resolved.ending is DisputeEnding.STATE_COMPLAINT_DECISION
@@ -211,14 +219,13 @@ def test_a_step_that_belongs_to_another_kind_of_dispute_is_refused():
                                                 "process complaint"):
         when(given(*history), decide(date(2026, 11, 10)))
     (resolved,) = when(given(*history), c.ResolveAtTeamMeeting(
-        dispute_id="d-1", resolved_on=date(2026, 9, 10), summary="Goals revised",
-        today=date(2026, 9, 10)))
+        dispute_id="d-1", summary="Goals revised", dated=on(date(2026, 9, 10))))
     assert resolved.ending is DisputeEnding.TEAM_MEETING
 
 
 def test_a_withdrawn_dispute_takes_no_further_step_and_no_longer_holds_the_placement():
     withdraw = c.WithdrawDispute(dispute_id="d-1", guardian_id=LUIS,
-                                 withdrawn_on=date(2026, 9, 3), today=date(2026, 9, 3))
+                                 dated=on(date(2026, 9, 3)))
     (withdrawn,) = when(pending(), withdraw)
     assert isinstance(withdrawn, DisputeWithdrawn) and withdrawn.guardian_id == LUIS
     with pytest.raises(IllegalTransition, match="was withdrawn on September 3, 2026; nothing "

@@ -46,6 +46,7 @@ from planning_specs import (
     finalize,
     given,
     hold,
+    on,
     schedule,
     story,
     when,
@@ -55,7 +56,7 @@ REVOKED_ON = date(2026, 10, 1)
 
 
 def revoke(**changes: object) -> c.RevokeConsent:
-    values = {"guardian_id": LUIS, "signed_on": REVOKED_ON, "today": REVOKED_ON, **changes}
+    values = {"guardian_id": LUIS, "signed_on": REVOKED_ON, "dated": on(REVOKED_ON), **changes}
     return c.RevokeConsent(**values)  # type: ignore[arg-type]
 
 
@@ -197,7 +198,7 @@ def test_a_refusal_leaves_no_plan_in_effect_and_the_parent_may_consent_later():
     assert given(*refused).status == "consent_refused"
     with pytest.raises(IllegalTransition, match="refusal signed on May 12, 2026 is already"):
         when(given(*refused), consent(given=False))
-    assert isinstance(when(given(*refused), consent(today=date(2026, 5, 20)))[0],
+    assert isinstance(when(given(*refused), consent(dated=on(date(2026, 5, 20))))[0],
                       ConsentToServicesGiven)
 
 
@@ -211,20 +212,20 @@ def test_a_revocation_stops_services_only_after_prior_written_notice():
     assert isinstance(revoked[-1], ConsentToServicesRevoked)
     state = given(*revoked)
     assert (state.status, state.services_stop_on) == ("consent_revoked", None)
-    notices = when(state, c.GiveNoticeOfServicesStopping(notice=NOTICE, today=REVOKED_ON,
+    notices = when(state, c.GiveNoticeOfServicesStopping(notice=NOTICE, dated=on(REVOKED_ON),
                                                          rules=RULES))
     assert [(n.guardian_id, n.action, n.effective_on) for n in notices] == [
         (MARIA, NoticeAction.STOP_SERVICES, date(2026, 10, 11)),
         (LUIS, NoticeAction.STOP_SERVICES, date(2026, 10, 11))]
     with pytest.raises(IllegalTransition, match="services stop on October 11, 2026"):
         when(given(*revoked, *notices), c.GiveNoticeOfServicesStopping(
-            notice=NOTICE, today=REVOKED_ON, rules=RULES))
+            notice=NOTICE, dated=on(REVOKED_ON), rules=RULES))
 
 
 def test_services_cannot_stop_without_a_revocation_nor_be_revoked_without_consent():
     with pytest.raises(IllegalTransition, match="no revocation is recorded"):
         when(given(*story(*IN_EFFECT)), c.GiveNoticeOfServicesStopping(
-            notice=NOTICE, today=REVOKED_ON, rules=RULES))
+            notice=NOTICE, dated=on(REVOKED_ON), rules=RULES))
     with pytest.raises(IllegalTransition, match="there is no consent to revoke"):
         when(given(*story(*PLAN_WRITTEN)), revoke())
 
@@ -244,7 +245,7 @@ def amend_goals(**changes: object) -> c.AmendPlan:
     values = {"changes": PlanContent(annual_goals=(*CONTENT.annual_goals, goal)),
               "method": AmendmentMethod.WRITTEN_AGREEMENT, "meeting_id": None,
               "agreement": WrittenAgreement(guardian_id=MARIA, signed_on=date(2026, 9, 1)),
-              "notice": NOTICE, "stay_put_agreement": None, "today": date(2026, 9, 2),
+              "notice": NOTICE, "stay_put_agreement": None, "dated": on(date(2026, 9, 2)),
               "rules": RULES, **changes}
     return c.AmendPlan(**values)  # type: ignore[arg-type]
 
@@ -281,7 +282,7 @@ def test_an_amendment_by_the_team_is_agreed_at_a_held_meeting():
                                                 "the team"):
         when(given(*history), by_team)
     history = story(*IN_EFFECT, amendment_meeting,
-                    hold(meeting_id="m-2", today=date(2026, 9, 2)))
+                    hold(meeting_id="m-2", dated=on(date(2026, 9, 2))))
     (amended, *_) = when(given(*history), by_team)
     assert (amended.method, amended.meeting_id, amended.agreement) == (
         AmendmentMethod.TEAM_MEETING, "m-2", None)
@@ -336,17 +337,16 @@ def test_a_new_plan_at_the_annual_review_is_held_to_stay_put_as_well():
     review = schedule(meeting_id="m-2", purposes=(MeetingPurpose.ANNUAL_REVIEW,),
                       meeting_on=date(2026, 9, 10), today=date(2026, 9, 2))
     fewer = CONTENT.model_copy(update={"services": (READING,)})
-    history = story(*IN_EFFECT, file(), review, hold(meeting_id="m-2", today=date(2026, 9, 10)),
+    history = story(*IN_EFFECT, file(), review, hold(meeting_id="m-2", dated=on(date(2026, 9, 10))),
                     draft(plan_id="p-2", content=fewer))
     with pytest.raises(IllegalTransition, match="This new plan changes the services"):
         when(given(*history), finalize(plan_id="p-2", meeting_id="m-2",
-                                       today=date(2026, 9, 10)))
+                                       dated=on(date(2026, 9, 10))))
 
 
 def test_once_the_complaint_is_withdrawn_the_change_goes_ahead():
     withdrawn = story(*IN_EFFECT, file(), c.WithdrawDispute(
-        dispute_id="d-1", guardian_id=MARIA, withdrawn_on=date(2026, 9, 2),
-        today=date(2026, 9, 2)))
+        dispute_id="d-1", guardian_id=MARIA, dated=on(date(2026, 9, 2))))
     assert isinstance(when(given(*withdrawn), drop_speech())[0], PlanAmended)
 
 
@@ -355,10 +355,10 @@ def test_once_the_complaint_is_withdrawn_the_change_goes_ahead():
 def test_a_later_plan_needs_no_new_consent_and_resets_the_annual_review():
     review = schedule(meeting_id="m-2", purposes=(MeetingPurpose.ANNUAL_REVIEW,),
                       meeting_on=date(2027, 4, 20), today=date(2027, 4, 1))
-    history = story(*IN_EFFECT, review, hold(meeting_id="m-2", today=date(2027, 4, 20)),
+    history = story(*IN_EFFECT, review, hold(meeting_id="m-2", dated=on(date(2027, 4, 20))),
                     draft(plan_id="p-2"))
     written, *notices = when(given(*history), finalize(plan_id="p-2", meeting_id="m-2",
-                                                       today=date(2027, 4, 20)))
+                                                       dated=on(date(2027, 4, 20))))
     assert (written.version, written.consent_required, written.review_due_on) == (
         2, False, date(2028, 4, 20))
     assert notices[0].action is NoticeAction.CHANGE_PLAN
@@ -368,7 +368,7 @@ def test_a_later_plan_needs_no_new_consent_and_resets_the_annual_review():
 
 def test_agreeing_a_reevaluation_is_unnecessary_moves_it_three_years_on():
     (waived,) = when(given(OPENED), c.WaiveReevaluation(
-        guardian_id=MARIA, agreed_on=date(2029, 2, 1), today=date(2029, 2, 1), rules=RULES))
+        guardian_id=MARIA, dated=on(date(2029, 2, 1)), rules=RULES))
     assert isinstance(waived, ReevaluationWaived)
     assert (waived.waived_due_on, waived.reevaluation_due_on) == (date(2029, 4, 15),
                                                                   date(2032, 4, 15))

@@ -10,6 +10,7 @@ from datetime import date
 
 from iep_kernel.decider import IllegalTransition
 
+from iep_planning.domain.events import PlanWritten
 from iep_planning.domain.state import Case
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -44,11 +45,23 @@ def require_not_future(day: date, today: date, what: str) -> None:
                                 f"({spoken(today)}); record it once it has happened.")
 
 
-def require_between(day: date, first: date, today: date, what: str, since: str) -> None:
-    require_not_future(day, today, what)
-    if day < first:
-        raise IllegalTransition(f"{what} is dated {spoken(day)}, before {since} on "
+def require_signed(signed_on: date, first: date, since: str, received_on: date) -> None:
+    """A form is signed on or after the act it answers, and on or before the district
+    received it (its receipt is the act's date of record)."""
+    if signed_on > received_on:
+        raise IllegalTransition(
+            f"The form is signed on {spoken(signed_on)}, after the district received it on "
+            f"{spoken(received_on)}; a form is received once it is signed, so check the "
+            "dates.")
+    if signed_on < first:
+        raise IllegalTransition(f"The form is dated {spoken(signed_on)}, before {since} on "
                                 f"{spoken(first)}; check the date.")
+
+
+def finalized_on(written: PlanWritten) -> date:
+    """The day a plan was finalized; events recorded before acts were dated carry only the
+    meeting's day."""
+    return written.occurred_on or written.written_on
 
 
 def require_services_not_revoked(state: Case, doing: str) -> None:

@@ -1,12 +1,19 @@
 """What someone (or the worker) asks of a planning case, in the imperative. One type per
 step. Commands that depend on the district's rules or on today's date carry them, so the
-decider stays a pure function of the command and the case's history."""
+decider stays a pure function of the command and the case's history.
+
+A command recording an act in the world (a meeting held, a form received, a dispute's
+step) carries `dated`: the day the act happened as the person recording it says, the
+district's today and late-entry window, and the reason for a late entry (kernel `dates`).
+Scheduling and drafting are not acts in the world: they carry only `today`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
+
+from iep_kernel.dates import Dated
 
 from iep_planning.domain.rules import PlanningRules
 from iep_planning.domain.values import (
@@ -107,10 +114,9 @@ class RescheduleMeeting:
 @dataclass(frozen=True)
 class RecordContactAttempt:
     meeting_id: str
-    attempted_on: date
     method: ContactMethod
     note: str
-    today: date
+    dated: Dated  # the day of the attempt
 
 
 @dataclass(frozen=True)
@@ -118,17 +124,16 @@ class ExcuseMember:
     meeting_id: str
     role: TeamRole
     guardian_id: str
-    parent_agreed_on: date
     area_discussed: bool
     written_input_on: date | None
-    today: date
+    dated: Dated  # the day the parent agreed in writing
 
 
 @dataclass(frozen=True)
 class HoldMeeting:
     meeting_id: str
     attendees: tuple[Member, ...]
-    today: date
+    dated: Dated  # the day the meeting was held
     rules: PlanningRules
 
 
@@ -155,7 +160,7 @@ class FinalizePlan:
     meeting_id: str
     notice: NoticeContent
     stay_put_agreement: WrittenAgreement | None
-    today: date
+    dated: Dated  # the day the plan was finalized
     rules: PlanningRules
 
 
@@ -167,7 +172,7 @@ class AmendPlan:
     agreement: WrittenAgreement | None
     notice: NoticeContent
     stay_put_agreement: WrittenAgreement | None
-    today: date
+    dated: Dated  # the day of the amending meeting or of the agreement's signing
     rules: PlanningRules
 
 
@@ -178,14 +183,14 @@ class DecideOnServices:
     given: bool
     guardian_id: str
     signed_on: date
-    today: date
+    dated: Dated  # the day the district received the signed form
 
 
 @dataclass(frozen=True)
 class RevokeConsent:
     guardian_id: str
     signed_on: date
-    today: date
+    dated: Dated  # the day the district received the revocation
 
 
 @dataclass(frozen=True)
@@ -193,15 +198,14 @@ class GiveNoticeOfServicesStopping:
     """Prior written notice after a revocation, before services stop (300.300(b)(4))."""
 
     notice: NoticeContent
-    today: date
+    dated: Dated  # the day the notice was given
     rules: PlanningRules
 
 
 @dataclass(frozen=True)
 class WaiveReevaluation:
     guardian_id: str
-    agreed_on: date
-    today: date
+    dated: Dated  # the day of the written agreement
     rules: PlanningRules
 
 
@@ -212,7 +216,6 @@ class WaiveReevaluation:
 class FileDispute:
     dispute_id: str
     kind: DisputeKind
-    filed_on: date
     guardian_id: str
     problem: str
     proposed_resolution: str
@@ -221,7 +224,7 @@ class FileDispute:
     violation_on: date | None
     limit_exception: LimitException | None
     covered_by_notice_id: str | None
-    today: date
+    dated: Dated  # the day the district received the dispute: its deadlines run from it
     rules: PlanningRules
 
 
@@ -232,65 +235,58 @@ class SendDisputeResponse:
     options_considered: tuple[OptionConsidered, ...]
     records_used: tuple[str, ...]
     other_factors: str
-    today: date
+    dated: Dated  # the day the response was sent
 
 
 @dataclass(frozen=True)
 class HoldResolutionMeeting:
     dispute_id: str
-    held_on: date
     resolved: bool
     agreement_terms: str
-    today: date
+    dated: Dated  # the day the resolution meeting was held
 
 
 @dataclass(frozen=True)
 class WaiveResolutionMeeting:
     dispute_id: str
-    waived_on: date
-    today: date
+    dated: Dated  # the day both parties waived it in writing
     rules: PlanningRules
 
 
 @dataclass(frozen=True)
 class RecordMediationAgreement:
     dispute_id: str
-    agreed_on: date
     terms: str
-    today: date
+    dated: Dated  # the day the agreement was signed
 
 
 @dataclass(frozen=True)
 class RecordHearingDecision:
     dispute_id: str
-    decided_on: date
     summary: str
-    today: date
+    dated: Dated  # the day of the decision
     rules: PlanningRules
 
 
 @dataclass(frozen=True)
 class RecordStateComplaintDecision:
     dispute_id: str
-    decided_on: date
     findings: str
-    today: date
+    dated: Dated  # the day of the decision
 
 
 @dataclass(frozen=True)
 class ResolveAtTeamMeeting:
     dispute_id: str
-    resolved_on: date
     summary: str
-    today: date
+    dated: Dated  # the day of the team meeting that resolved it
 
 
 @dataclass(frozen=True)
 class WithdrawDispute:
     dispute_id: str
     guardian_id: str
-    withdrawn_on: date
-    today: date
+    dated: Dated  # the day the district received the withdrawal
 
 
 Command = (OpenPlanning | FollowStudentRecord | RaiseDeadline | ScheduleMeeting | RescheduleMeeting

@@ -9,10 +9,10 @@ from iep_kernel.events import Event
 
 from iep_planning.domain import rules
 from iep_planning.domain.checks import (
-    require_between,
+    finalized_on,
     require_guardian,
-    require_not_future,
     require_services_not_revoked,
+    require_signed,
     spoken,
 )
 from iep_planning.domain.commands import (
@@ -50,13 +50,18 @@ def decide_on_services(command: DecideOnServices, state: Case) -> list[Event]:
             f"The refusal signed on {spoken(state.consent.signed_on)} is already recorded.")
     require_guardian(state, command.guardian_id, "consent to special education services "
                                                  "(34 CFR 300.300(b))")
-    require_between(command.signed_on, written.written_on, command.today, "The form",
-                    "the plan was written")
+    # 300.300(b)(1): consent to the services the finalized plan proposes, so the district
+    # receives it on or after the plan's finalizing, signed on or after the plan's date.
+    received_on = command.dated.check("the consent form's receipt",
+                                      not_before=finalized_on(written),
+                                      after="the plan's finalizing")
+    require_signed(command.signed_on, written.written_on, "the plan was written", received_on)
     decision = ConsentToServicesGiven if command.given else ConsentToServicesRefused
     return [decision(student_id=opened.student_id, case_id=opened.case_id,
                      guardian_id=command.guardian_id, signed_on=command.signed_on,
                      plan_id=version.plan_id, version=version.number,
-                     received_on=command.today)]
+                     received_on=received_on, occurred_on=received_on,
+                     late_entry_reason=command.dated.reason)]
 
 
 def revoke_consent(command: RevokeConsent, state: Case) -> list[Event]:
@@ -70,11 +75,15 @@ def revoke_consent(command: RevokeConsent, state: Case) -> list[Event]:
                                 "consent to revoke.")
     require_guardian(state, command.guardian_id, "revoke consent to services "
                                                  "(34 CFR 300.300(b)(4))")
-    require_between(command.signed_on, consent.signed_on, command.today, "The revocation",
-                    "consent was given")
+    received_on = command.dated.check("the revocation's receipt",
+                                      not_before=consent.received_on,
+                                      after="the receipt of the consent it revokes")
+    require_signed(command.signed_on, consent.signed_on, "consent was given", received_on)
     return [ConsentToServicesRevoked(student_id=opened.student_id, case_id=opened.case_id,
                                      guardian_id=command.guardian_id,
-                                     signed_on=command.signed_on, received_on=command.today)]
+                                     signed_on=command.signed_on, received_on=received_on,
+                                     occurred_on=received_on,
+                                     late_entry_reason=command.dated.reason)]
 
 
 def give_notice_of_services_stopping(command: GiveNoticeOfServicesStopping, state: Case
@@ -87,10 +96,14 @@ def give_notice_of_services_stopping(command: GiveNoticeOfServicesStopping, stat
         raise IllegalTransition(f"Notice was already given: services stop on "
                                 f"{spoken(state.services_stop_on)}.")
     require_complete(command.notice)
-    # 300.300(b)(4)(i): prior written notice before the district stops the services.
+    # 300.300(b)(4)(i): prior written notice before the district stops the services, after
+    # the revocation it answers; services stop counted from the day it was given.
+    given_on = command.dated.check("the notice of services stopping",
+                                   not_before=state.revoked.received_on,
+                                   after="the revocation's receipt")
     return list(prior_written_notices(
-        state, NoticeAction.STOP_SERVICES, command.notice, command.today,
-        effective_on=rules.services_stop_on(command.today, command.rules)))
+        state, NoticeAction.STOP_SERVICES, command.notice, command.dated,
+        effective_on=rules.services_stop_on(given_on, command.rules)))
 
 
 def waive_reevaluation(command: WaiveReevaluation, state: Case) -> list[Event]:
@@ -99,10 +112,14 @@ def waive_reevaluation(command: WaiveReevaluation, state: Case) -> list[Event]:
     due = state.reevaluation_due_on
     assert due is not None  # set when the case opens
     require_guardian(state, command.guardian_id, "agree that a reevaluation is unnecessary")
-    require_not_future(command.agreed_on, command.today, "The agreement")
     # 300.303(b)(2): the parent and district may agree a reevaluation is unnecessary; the
-    # next one is then due three years after the one waived.
+    # next one is then due three years after the one waived. The agreement is about the
+    # reevaluation the last determination started, so it comes after that determination.
+    last = state.last_determined_on or opened.determined_on
+    agreed_on = command.dated.check("the agreement", not_before=last,
+                                    after="the last eligibility determination")
     return [ReevaluationWaived(
         student_id=opened.student_id, case_id=opened.case_id, guardian_id=command.guardian_id,
-        agreed_on=command.agreed_on, waived_due_on=due,
-        reevaluation_due_on=rules.add_years(due, command.rules.reevaluation_years))]
+        agreed_on=agreed_on, waived_due_on=due,
+        reevaluation_due_on=rules.add_years(due, command.rules.reevaluation_years),
+        occurred_on=agreed_on, late_entry_reason=command.dated.reason)]

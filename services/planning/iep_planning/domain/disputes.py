@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from iep_kernel.dates import Dated
 from iep_kernel.decider import IllegalTransition
 from iep_kernel.events import Event
 
 from iep_planning.domain import rules
-from iep_planning.domain.checks import count, joined, require_between, require_guardian, spoken
+from iep_planning.domain.checks import count, joined, require_guardian, spoken
 from iep_planning.domain.commands import (
     FileDispute,
     HoldResolutionMeeting,
@@ -62,20 +63,20 @@ def _missing_contents(command: FileDispute) -> list[str]:
     return missing
 
 
-def _check_due_process(command: FileDispute, state: Case) -> None:
+def _check_due_process(command: FileDispute, state: Case, filed_on: date) -> None:
     knew_on = command.knew_on
     assert knew_on is not None
-    if knew_on > command.filed_on:
+    if knew_on > filed_on:
         raise IllegalTransition(f"The parent is said to have known of the matter on "
                                 f"{spoken(knew_on)}, after the complaint was filed on "
-                                f"{spoken(command.filed_on)}; check the dates.")
+                                f"{spoken(filed_on)}; check the dates.")
     if command.limit_exception is None and not rules.due_process_in_time(
-            knew_on, command.filed_on, command.rules):
+            knew_on, filed_on, command.rules):
         years = count(command.rules.due_process_limit_years, "year")
         raise IllegalTransition(
             f"This due process complaint concerns an action the parent knew of on "
             f"{spoken(knew_on)}, more than {years} before it was filed on "
-            f"{spoken(command.filed_on)}; a due process complaint must be filed within "
+            f"{spoken(filed_on)}; a due process complaint must be filed within "
             f"{years} of when the parent knew or should have known (34 CFR "
             "300.507(a)(2), 300.511(e)), unless the district misrepresented that it had "
             "resolved the problem or withheld information it had to give (300.511(f)).")
@@ -87,14 +88,14 @@ def _check_due_process(command: FileDispute, state: Case) -> None:
             "within 10 days (34 CFR 300.508(e)).")
 
 
-def _check_state_complaint(command: FileDispute) -> None:
+def _check_state_complaint(command: FileDispute, filed_on: date) -> None:
     violation_on = command.violation_on
     assert violation_on is not None
-    if not rules.state_complaint_in_time(violation_on, command.filed_on, command.rules):
+    if not rules.state_complaint_in_time(violation_on, filed_on, command.rules):
         raise IllegalTransition(
             f"The violation alleged occurred on {spoken(violation_on)}, more than "
             f"{count(command.rules.state_complaint_limit_years, 'year')} before the complaint "
-            f"was filed on {spoken(command.filed_on)}; a state complaint must allege a violation "
+            f"was filed on {spoken(filed_on)}; a state complaint must allege a violation "
             "that occurred not more than that before it is received (34 CFR "
             "300.153(c)). A due process complaint, with its two-year limit, may still be "
             "open to the parent.")
@@ -105,9 +106,11 @@ def file_dispute(command: FileDispute, state: Case) -> list[Event]:
     if any(d.dispute_id == command.dispute_id for d in state.disputes):
         raise IllegalTransition("This dispute is already filed.")
     require_guardian(state, command.guardian_id, "file a dispute about this child")
-    require_between(command.filed_on, opened.determined_on, command.today, "The filing",
-                    "the eligibility determination")
-    kind, filed_on, district = command.kind, command.filed_on, command.rules
+    # 300.508(a), 300.153: every timeline of a dispute runs from the day the district (or
+    # the state) received it, entered late or not.
+    filed_on = command.dated.check("the filing", not_before=opened.determined_on,
+                                   after="the eligibility determination")
+    kind, district = command.kind, command.rules
     if kind in COMPLAINTS:
         missing = _missing_contents(command)
         if missing:
@@ -117,9 +120,9 @@ def file_dispute(command: FileDispute, state: Case) -> list[Event]:
                 "this one does not.")
     due_process = kind is K.DUE_PROCESS_COMPLAINT
     if due_process:
-        _check_due_process(command, state)
+        _check_due_process(command, state, filed_on)
     elif kind is K.STATE_COMPLAINT:
-        _check_state_complaint(command)
+        _check_state_complaint(command, filed_on)
     covered = command.covered_by_notice_id if due_process else None
     filed = DisputeFiled(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=command.dispute_id,
@@ -138,12 +141,13 @@ def file_dispute(command: FileDispute, state: Case) -> list[Event]:
         resolution_period_ends_on=(rules.resolution_period_ends_on(filed_on, district)
                                    if due_process else None),
         decision_due_on=(rules.state_complaint_decision_due_on(filed_on, district)
-                         if kind is K.STATE_COMPLAINT else None))
+                         if kind is K.STATE_COMPLAINT else None),
+        occurred_on=filed_on, late_entry_reason=command.dated.reason)
     school_year = rules.school_year_of(filed_on, district)
     if kind not in COMPLAINTS or school_year in state.safeguards_years:
         return [filed]
     # 300.504(a)(2): the safeguards notice on the first complaint of the school year.
-    return [filed, *safeguards_notices(state, command.dispute_id, command.today, school_year)]
+    return [filed, *safeguards_notices(state, command.dispute_id, command.dated, school_year)]
 
 
 def _pending(state: Case, dispute_id: str, *kinds: DisputeKind, doing: str) -> Dispute:
@@ -161,11 +165,18 @@ def _pending(state: Case, dispute_id: str, *kinds: DisputeKind, doing: str) -> D
 
 
 def _resolved(state: Case, dispute: Dispute, on_day: date, ending: DisputeEnding,
-              summary: str) -> DisputeResolved:
+              summary: str, dated: Dated) -> DisputeResolved:
     opened = state.case
     return DisputeResolved(student_id=opened.student_id, case_id=opened.case_id,
                            dispute_id=dispute.dispute_id, kind=dispute.kind,
-                           resolved_on=on_day, ending=ending, summary=summary)
+                           resolved_on=on_day, ending=ending, summary=summary,
+                           occurred_on=on_day, late_entry_reason=dated.reason)
+
+
+def _step_on(dated: Dated, dispute: Dispute, step: str) -> date:
+    """A step of a dispute's timeline comes on or after the day the dispute was filed."""
+    return dated.check(step, not_before=dispute.filed.filed_on,
+                       after=f"the {KIND_NAMES[dispute.kind]}'s filing")
 
 
 def send_response(command: SendDisputeResponse, state: Case) -> list[Event]:
@@ -179,11 +190,13 @@ def send_response(command: SendDisputeResponse, state: Case) -> list[Event]:
     if dispute.response is not None:
         raise IllegalTransition(f"The district responded on "
                                 f"{spoken(dispute.response.sent_on)}.")
+    sent_on = _step_on(command.dated, dispute, "the district's response")
     return [DisputeResponseSent(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute.dispute_id,
-        sent_on=command.today, explanation=command.explanation,
+        sent_on=sent_on, explanation=command.explanation,
         options_considered=command.options_considered, records_used=command.records_used,
-        other_factors=command.other_factors)]
+        other_factors=command.other_factors, occurred_on=sent_on,
+        late_entry_reason=command.dated.reason)]
 
 
 def _no_resolution_meeting_yet(dispute: Dispute) -> None:
@@ -200,20 +213,20 @@ def hold_resolution_meeting(command: HoldResolutionMeeting, state: Case) -> list
     dispute = _pending(state, command.dispute_id, K.DUE_PROCESS_COMPLAINT,
                        doing="resolution meeting")
     _no_resolution_meeting_yet(dispute)
-    require_between(command.held_on, dispute.filed.filed_on, command.today, "The meeting",
-                    "the complaint was filed")
+    held_on = _step_on(command.dated, dispute, "the resolution meeting")
     if command.resolved and not command.agreement_terms.strip():
         raise IllegalTransition("A complaint resolved at the resolution meeting is resolved "
                                 "by a signed written agreement (34 CFR 300.510(d)); record "
                                 "its terms.")
     held = ResolutionMeetingHeld(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute.dispute_id,
-        held_on=command.held_on, resolved=command.resolved,
-        agreement_terms=command.agreement_terms)
+        held_on=held_on, resolved=command.resolved,
+        agreement_terms=command.agreement_terms, occurred_on=held_on,
+        late_entry_reason=command.dated.reason)
     if not command.resolved:
         return [held]
-    return [held, _resolved(state, dispute, command.held_on,
-                            DisputeEnding.RESOLUTION_AGREEMENT, command.agreement_terms)]
+    return [held, _resolved(state, dispute, held_on, DisputeEnding.RESOLUTION_AGREEMENT,
+                            command.agreement_terms, command.dated)]
 
 
 def waive_resolution_meeting(command: WaiveResolutionMeeting, state: Case) -> list[Event]:
@@ -224,26 +237,26 @@ def waive_resolution_meeting(command: WaiveResolutionMeeting, state: Case) -> li
     if dispute.period_ended is not None:
         raise IllegalTransition(f"The resolution period already ended on "
                                 f"{spoken(dispute.period_ended.ended_on)}.")
-    require_between(command.waived_on, dispute.filed.filed_on, command.today, "The waiver",
-                    "the complaint was filed")
+    # 300.510(c)(1): the 45 days of the hearing decision start the day after the waiver.
+    waived_on = _step_on(command.dated, dispute, "the waiver")
     return [ResolutionMeetingWaived(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute.dispute_id,
-        waived_on=command.waived_on,
-        hearing_decision_due_on=rules.hearing_decision_due_on(command.waived_on,
-                                                              command.rules))]
+        waived_on=waived_on,
+        hearing_decision_due_on=rules.hearing_decision_due_on(waived_on, command.rules),
+        occurred_on=waived_on, late_entry_reason=command.dated.reason)]
 
 
 def record_mediation_agreement(command: RecordMediationAgreement, state: Case) -> list[Event]:
     opened = state.case
     dispute = _pending(state, command.dispute_id, K.MEDIATION, K.DUE_PROCESS_COMPLAINT,
                        K.STATE_COMPLAINT, doing="mediation agreement")
-    require_between(command.agreed_on, dispute.filed.filed_on, command.today, "The agreement",
-                    "the dispute was filed")
+    agreed_on = _step_on(command.dated, dispute, "the mediation agreement")
     agreed = MediationAgreed(student_id=opened.student_id, case_id=opened.case_id,
-                             dispute_id=dispute.dispute_id, agreed_on=command.agreed_on,
-                             terms=command.terms)
-    return [agreed, _resolved(state, dispute, command.agreed_on,
-                              DisputeEnding.MEDIATION_AGREEMENT, command.terms)]
+                             dispute_id=dispute.dispute_id, agreed_on=agreed_on,
+                             terms=command.terms, occurred_on=agreed_on,
+                             late_entry_reason=command.dated.reason)
+    return [agreed, _resolved(state, dispute, agreed_on, DisputeEnding.MEDIATION_AGREEMENT,
+                              command.terms, command.dated)]
 
 
 def record_hearing_decision(command: RecordHearingDecision, state: Case) -> list[Event]:
@@ -252,24 +265,24 @@ def record_hearing_decision(command: RecordHearingDecision, state: Case) -> list
                        doing="hearing decision")
     period_ends = dispute.filed.resolution_period_ends_on
     assert period_ends is not None
+    decided_on = _step_on(command.dated, dispute, "the decision")
     due_on = dispute.hearing_decision_due_on
     if due_on is None:
         # 300.510(b)(1): the hearing may occur once the 30-day resolution period is over.
-        if command.today <= period_ends:
+        if decided_on <= period_ends:
             raise IllegalTransition(
                 f"The hearing may go ahead only after the 30-day resolution period, which "
                 f"ends on {spoken(period_ends)} (34 CFR 300.510(b)), unless both parties "
                 "waive the resolution meeting in writing; record the waiver first, or the "
                 "decision after that day.")
         due_on = rules.hearing_decision_due_on(period_ends, command.rules)
-    require_between(command.decided_on, dispute.filed.filed_on, command.today,
-                    "The decision", "the complaint was filed")
     decided = HearingDecisionIssued(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute.dispute_id,
-        decided_on=command.decided_on, due_on=due_on,
-        within_timeline=command.decided_on <= due_on, summary=command.summary)
-    return [decided, _resolved(state, dispute, command.decided_on,
-                               DisputeEnding.HEARING_DECISION, command.summary)]
+        decided_on=decided_on, due_on=due_on, within_timeline=decided_on <= due_on,
+        summary=command.summary, occurred_on=decided_on,
+        late_entry_reason=command.dated.reason)
+    return [decided, _resolved(state, dispute, decided_on, DisputeEnding.HEARING_DECISION,
+                               command.summary, command.dated)]
 
 
 def record_state_complaint_decision(command: RecordStateComplaintDecision, state: Case
@@ -278,32 +291,32 @@ def record_state_complaint_decision(command: RecordStateComplaintDecision, state
     dispute = _pending(state, command.dispute_id, K.STATE_COMPLAINT, doing="state decision")
     due_on = dispute.filed.decision_due_on
     assert due_on is not None
-    require_between(command.decided_on, dispute.filed.filed_on, command.today,
-                    "The decision", "the complaint was filed")
+    decided_on = _step_on(command.dated, dispute, "the decision")
     decided = StateComplaintDecided(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute.dispute_id,
-        decided_on=command.decided_on, due_on=due_on,
-        within_timeline=command.decided_on <= due_on, findings=command.findings)
-    return [decided, _resolved(state, dispute, command.decided_on,
-                               DisputeEnding.STATE_COMPLAINT_DECISION, command.findings)]
+        decided_on=decided_on, due_on=due_on, within_timeline=decided_on <= due_on,
+        findings=command.findings, occurred_on=decided_on,
+        late_entry_reason=command.dated.reason)
+    return [decided, _resolved(state, dispute, decided_on,
+                               DisputeEnding.STATE_COMPLAINT_DECISION, command.findings,
+                               command.dated)]
 
 
 def resolve_at_team_meeting(command: ResolveAtTeamMeeting, state: Case) -> list[Event]:
     dispute = _pending(state, command.dispute_id, K.TEAM_MEETING_REQUEST,
                        doing="team meeting resolution")
-    require_between(command.resolved_on, dispute.filed.filed_on, command.today,
-                    "The resolution", "the request was filed")
-    return [_resolved(state, dispute, command.resolved_on, DisputeEnding.TEAM_MEETING,
-                      command.summary)]
+    resolved_on = _step_on(command.dated, dispute, "the resolution")
+    return [_resolved(state, dispute, resolved_on, DisputeEnding.TEAM_MEETING,
+                      command.summary, command.dated)]
 
 
 def withdraw_dispute(command: WithdrawDispute, state: Case) -> list[Event]:
     opened = state.case
     dispute = _pending(state, command.dispute_id, doing="withdrawal")
     require_guardian(state, command.guardian_id, "withdraw a dispute")
-    require_between(command.withdrawn_on, dispute.filed.filed_on, command.today,
-                    "The withdrawal", "the dispute was filed")
+    withdrawn_on = _step_on(command.dated, dispute, "the withdrawal")
     return [DisputeWithdrawn(student_id=opened.student_id, case_id=opened.case_id,
                              dispute_id=dispute.dispute_id, kind=dispute.kind,
-                             withdrawn_on=command.withdrawn_on,
-                             guardian_id=command.guardian_id)]
+                             withdrawn_on=withdrawn_on, guardian_id=command.guardian_id,
+                             occurred_on=withdrawn_on,
+                             late_entry_reason=command.dated.reason)]

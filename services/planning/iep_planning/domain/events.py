@@ -4,6 +4,12 @@ publishes on `iep.planning.events`.
 The field names are a published contract (the views and audit services read them): fields
 may be added, never renamed or dropped. Every event names its student (the district id)
 and its case; personal fields are marked `PII`.
+
+An event recording an act in the world is a `CaseAct`: it carries the day the act happened
+(`occurred_on`, given by whoever recorded it and checked against the law's order of steps)
+and, for an entry recorded long after it, `late_entry_reason`; the envelope's `recorded_at`
+says when it was recorded. Its own date field (`held_on`, `filed_on`, ...) names the same
+day, except where the README says otherwise (a plan's `written_on` is its meeting's day).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Annotated
 
-from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.events import PII, Act, Event, EventRegistry
 
 from iep_planning.domain.values import (
     AmendmentMethod,
@@ -35,6 +41,12 @@ registry = EventRegistry("planning")
 
 
 class CaseEvent(Event):
+    case_id: str
+
+
+class CaseAct(Act):
+    """An act in the world on the case, dated by the day it happened."""
+
     case_id: str
 
 
@@ -126,7 +138,7 @@ class MeetingNoticeIssued(CaseEvent):
 
 
 @registry.register
-class ParentContactAttempted(CaseEvent):
+class ParentContactAttempted(CaseAct):
     """The district tried to arrange the meeting with the parents (300.322(d))."""
 
     meeting_id: str
@@ -136,7 +148,7 @@ class ParentContactAttempted(CaseEvent):
 
 
 @registry.register
-class MemberExcused(CaseEvent):
+class MemberExcused(CaseAct):
     """A required member excused from a meeting in writing (300.321(e))."""
 
     meeting_id: str
@@ -148,7 +160,7 @@ class MemberExcused(CaseEvent):
 
 
 @registry.register
-class MeetingHeld(CaseEvent):
+class MeetingHeld(CaseAct):
     meeting_id: str
     held_on: date
     purposes: tuple[MeetingPurpose, ...]
@@ -189,7 +201,7 @@ class PlanDraftRevised(CaseEvent):
 
 
 @registry.register
-class PlanWritten(CaseEvent):
+class PlanWritten(CaseAct):
     """The team finalized a plan at a held meeting; this is the whole plan (300.320)."""
 
     plan_id: str
@@ -204,7 +216,7 @@ class PlanWritten(CaseEvent):
 
 
 @registry.register
-class PlanAmended(CaseEvent):
+class PlanAmended(CaseAct):
     """A plan changed between reviews (300.324(a)(4), (6)): the whole new version."""
 
     plan_id: str
@@ -221,7 +233,7 @@ class PlanAmended(CaseEvent):
 
 
 @registry.register
-class PriorWrittenNoticeIssued(CaseEvent):
+class PriorWrittenNoticeIssued(CaseAct):
     """Prior written notice to one guardian, in their language, with every element
     34 CFR 300.503(b) requires."""
 
@@ -246,7 +258,7 @@ class PriorWrittenNoticeIssued(CaseEvent):
 
 
 @registry.register
-class ConsentToServicesGiven(CaseEvent):
+class ConsentToServicesGiven(CaseAct):
     """A guardian consented in writing to the initial provision of services (300.300(b))."""
 
     guardian_id: str
@@ -257,7 +269,7 @@ class ConsentToServicesGiven(CaseEvent):
 
 
 @registry.register
-class ConsentToServicesRefused(CaseEvent):
+class ConsentToServicesRefused(CaseAct):
     guardian_id: str
     signed_on: date
     plan_id: str
@@ -266,7 +278,7 @@ class ConsentToServicesRefused(CaseEvent):
 
 
 @registry.register
-class ConsentToServicesRevoked(CaseEvent):
+class ConsentToServicesRevoked(CaseAct):
     """A guardian revoked consent to all services in writing (300.300(b)(4)); services
     stop only after prior written notice."""
 
@@ -316,7 +328,7 @@ class ReevaluationOverdue(CaseEvent):
 
 
 @registry.register
-class ReevaluationWaived(CaseEvent):
+class ReevaluationWaived(CaseAct):
     """The parent and district agreed a reevaluation is unnecessary (300.303(b)(2))."""
 
     guardian_id: str
@@ -329,7 +341,7 @@ class ReevaluationWaived(CaseEvent):
 
 
 @registry.register
-class DisputeFiled(CaseEvent):
+class DisputeFiled(CaseAct):
     dispute_id: str
     school_id: str
     kind: DisputeKind
@@ -349,7 +361,7 @@ class DisputeFiled(CaseEvent):
 
 
 @registry.register
-class ProceduralSafeguardsNoticeGiven(CaseEvent):
+class ProceduralSafeguardsNoticeGiven(CaseAct):
     """The safeguards notice on the first complaint of a school year (300.504(a)(2))."""
 
     dispute_id: str
@@ -361,7 +373,7 @@ class ProceduralSafeguardsNoticeGiven(CaseEvent):
 
 
 @registry.register
-class DisputeResponseSent(CaseEvent):
+class DisputeResponseSent(CaseAct):
     """The district's response to a due process complaint (300.508(e)(1))."""
 
     dispute_id: str
@@ -373,7 +385,7 @@ class DisputeResponseSent(CaseEvent):
 
 
 @registry.register
-class ResolutionMeetingHeld(CaseEvent):
+class ResolutionMeetingHeld(CaseAct):
     dispute_id: str
     held_on: date
     resolved: bool
@@ -381,7 +393,7 @@ class ResolutionMeetingHeld(CaseEvent):
 
 
 @registry.register
-class ResolutionMeetingWaived(CaseEvent):
+class ResolutionMeetingWaived(CaseAct):
     """Both agreed in writing to skip it: the 45 days start the next day (300.510(c)(1))."""
 
     dispute_id: str
@@ -399,7 +411,7 @@ class ResolutionPeriodEnded(CaseEvent):
 
 
 @registry.register
-class MediationAgreed(CaseEvent):
+class MediationAgreed(CaseAct):
     """A written, binding mediation agreement (300.506(b)(6)-(7))."""
 
     dispute_id: str
@@ -408,7 +420,7 @@ class MediationAgreed(CaseEvent):
 
 
 @registry.register
-class HearingDecisionIssued(CaseEvent):
+class HearingDecisionIssued(CaseAct):
     dispute_id: str
     decided_on: date
     due_on: date
@@ -417,7 +429,7 @@ class HearingDecisionIssued(CaseEvent):
 
 
 @registry.register
-class StateComplaintDecided(CaseEvent):
+class StateComplaintDecided(CaseAct):
     dispute_id: str
     decided_on: date
     due_on: date
@@ -426,7 +438,7 @@ class StateComplaintDecided(CaseEvent):
 
 
 @registry.register
-class DisputeResolved(CaseEvent):
+class DisputeResolved(CaseAct):
     dispute_id: str
     kind: DisputeKind
     resolved_on: date
@@ -435,7 +447,7 @@ class DisputeResolved(CaseEvent):
 
 
 @registry.register
-class DisputeWithdrawn(CaseEvent):
+class DisputeWithdrawn(CaseAct):
     dispute_id: str
     kind: DisputeKind
     withdrawn_on: date

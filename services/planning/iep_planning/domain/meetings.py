@@ -15,7 +15,6 @@ from iep_planning.domain.checks import (
     count,
     joined,
     require_guardian,
-    require_not_future,
     require_services_not_revoked,
     spoken,
 )
@@ -168,10 +167,14 @@ def reschedule_meeting(command: RescheduleMeeting, state: Case) -> list[Event]:
 def record_contact_attempt(command: RecordContactAttempt, state: Case) -> list[Event]:
     opened = state.case
     _open_meeting(state, command.meeting_id, "attempts to arrange it are no longer needed.")
-    require_not_future(command.attempted_on, command.today, "The attempt")
+    # 300.322(d): attempts to arrange a meeting are made once there is a case to meet on.
+    attempted_on = command.dated.check("the attempt to reach the parents",
+                                       not_before=opened.determined_on,
+                                       after="the eligibility determination")
     return [ParentContactAttempted(
         student_id=opened.student_id, case_id=opened.case_id, meeting_id=command.meeting_id,
-        attempted_on=command.attempted_on, method=command.method, note=command.note)]
+        attempted_on=attempted_on, method=command.method, note=command.note,
+        occurred_on=attempted_on, late_entry_reason=command.dated.reason)]
 
 
 def excuse_member(command: ExcuseMember, state: Case) -> list[Event]:
@@ -186,10 +189,12 @@ def excuse_member(command: ExcuseMember, state: Case) -> list[Event]:
         raise IllegalTransition(f"The excusal of {rules.member_name(command.role)} from this "
                                 "meeting is already recorded.")
     require_guardian(state, command.guardian_id, "agree to excuse a team member")
-    require_not_future(command.parent_agreed_on, command.today, "The parent's agreement")
-    if command.parent_agreed_on > meeting.meeting_on:
+    agreed_on = command.dated.check("the parent's written agreement",
+                                    not_before=opened.determined_on,
+                                    after="the eligibility determination")
+    if agreed_on > meeting.meeting_on:
         raise IllegalTransition(
-            f"The parent's written agreement is dated {spoken(command.parent_agreed_on)}, "
+            f"The parent's written agreement is dated {spoken(agreed_on)}, "
             f"after the meeting on {spoken(meeting.meeting_on)}; an excusal is agreed "
             "before the meeting (34 CFR 300.321(e)).")
     if command.area_discussed:
@@ -203,8 +208,9 @@ def excuse_member(command: ExcuseMember, state: Case) -> list[Event]:
     return [MemberExcused(
         student_id=opened.student_id, case_id=opened.case_id, meeting_id=command.meeting_id,
         role=command.role, guardian_id=command.guardian_id,
-        parent_agreed_on=command.parent_agreed_on, area_discussed=command.area_discussed,
-        written_input_on=command.written_input_on if command.area_discussed else None)]
+        parent_agreed_on=agreed_on, area_discussed=command.area_discussed,
+        written_input_on=command.written_input_on if command.area_discussed else None,
+        occurred_on=agreed_on, late_entry_reason=command.dated.reason)]
 
 
 def _team_problems(meeting: Meeting, present: set[TeamRole], attempts_needed: int
@@ -233,17 +239,20 @@ def _team_problems(meeting: Meeting, present: set[TeamRole], attempts_needed: in
 def hold_meeting(command: HoldMeeting, state: Case) -> list[Event]:
     opened = state.case
     meeting = _open_meeting(state, command.meeting_id, "it is held once.")
-    if meeting.meeting_on > command.today:
-        raise IllegalTransition(
-            f"This meeting is scheduled for {spoken(meeting.meeting_on)}, which has not come "
-            "yet; reschedule it if it is held on another day.")
+    # 300.322(a)-(b): the parents were given notice of the day it is scheduled for, so a
+    # meeting is held on that day or, when it ran late or resumed, after it; a meeting held
+    # earlier is rescheduled first, so that the notice names the day it was held.
+    held_on = command.dated.check(
+        "the meeting", not_before=meeting.meeting_on,
+        after="the day it is scheduled for (reschedule it if it was held earlier)")
     present = {role for member in command.attendees for role in member.roles}
     problems = _team_problems(meeting, present, command.rules.contact_attempts)
     if problems:
         raise IllegalTransition("The meeting cannot be recorded as held. " + " ".join(problems))
     return [MeetingHeld(
         student_id=opened.student_id, case_id=opened.case_id, meeting_id=command.meeting_id,
-        held_on=meeting.meeting_on, purposes=meeting.purposes, attendees=command.attendees,
+        held_on=held_on, purposes=meeting.purposes, attendees=command.attendees,
         parent_attended=TeamRole.PARENT in present,
         excused_roles=tuple(e.role for e in meeting.excusals),
-        contact_attempts=len(meeting.attempts))]
+        contact_attempts=len(meeting.attempts), occurred_on=held_on,
+        late_entry_reason=command.dated.reason)]

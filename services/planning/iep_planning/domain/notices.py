@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from iep_kernel.dates import Dated
 from iep_kernel.decider import IllegalTransition
 
 from iep_planning.domain.events import (
@@ -73,14 +74,16 @@ def require_complete(notice: NoticeContent) -> None:
 
 
 def prior_written_notices(state: Case, action: NoticeAction, content: NoticeContent,
-                          today: date, *, plan_id: str | None = None,
+                          dated: Dated, *, plan_id: str | None = None,
                           version: int | None = None, effective_on: date | None = None
                           ) -> list[PriorWrittenNoticeIssued]:
-    """300.503(a), (c): one notice per guardian, in the guardian's language."""
+    """300.503(a), (c): one notice per guardian, in the guardian's language, dated by the
+    act it comes with: the notice goes with the action it proposes, never after it."""
     opened = state.case
     return [PriorWrittenNoticeIssued(
         student_id=opened.student_id, case_id=opened.case_id, notice_id=notice_id(state, i),
-        guardian_id=g.guardian_id, language=g.language, issued_on=today, action=action,
+        guardian_id=g.guardian_id, language=g.language, issued_on=dated.occurred_on,
+        occurred_on=dated.occurred_on, late_entry_reason=dated.reason, action=action,
         action_description=ACTION_DESCRIPTIONS[action], plan_id=plan_id, version=version,
         reasons=content.reasons, records_used=content.records_used,
         safeguards_statement=SAFEGUARDS_STATEMENT, sources_of_help=content.sources_of_help,
@@ -104,11 +107,13 @@ def meeting_notices(state: Case, meeting: Meeting, today: date, *, rescheduled: 
         for i, g in enumerate(state.guardians)]
 
 
-def safeguards_notices(state: Case, dispute_id: str, today: date, school_year: int
+def safeguards_notices(state: Case, dispute_id: str, dated: Dated, school_year: int
                        ) -> list[ProceduralSafeguardsNoticeGiven]:
+    """Given on the complaint's filing day, the day the district received it."""
     opened = state.case
     return [ProceduralSafeguardsNoticeGiven(
         student_id=opened.student_id, case_id=opened.case_id, dispute_id=dispute_id,
-        guardian_id=g.guardian_id, language=g.language, given_on=today,
+        guardian_id=g.guardian_id, language=g.language, given_on=dated.occurred_on,
+        occurred_on=dated.occurred_on, late_entry_reason=dated.reason,
         school_year=school_year, occasion=FIRST_COMPLAINT_OF_THE_YEAR)
         for g in state.guardians]

@@ -19,7 +19,7 @@ from iep_planning.domain.checks import (
 from iep_planning.domain.commands import AmendPlan, DraftPlan, FinalizePlan, ReviseDraft
 from iep_planning.domain.events import PlanAmended, PlanDrafted, PlanDraftRevised, PlanWritten
 from iep_planning.domain.notices import prior_written_notices, require_complete
-from iep_planning.domain.state import Case
+from iep_planning.domain.state import Case, Version
 from iep_planning.domain.values import (
     AmendmentMethod,
     NoticeAction,
@@ -102,11 +102,15 @@ def finalize_plan(command: FinalizePlan, state: Case) -> list[Event]:
            if isinstance(v.event, PlanWritten)):
         raise IllegalTransition(f"A plan was already written at the meeting of "
                                 f"{spoken(meeting.meeting_on)}; amend that plan instead.")
+    # 300.324(a): the plan is written at the meeting, so it is finalized on or after the day
+    # the meeting was held; the plan's date (and its annual review) is the meeting's day.
+    finalized_on = command.dated.check("the plan's finalizing", not_before=meeting.held.held_on,
+                                       after="the meeting it was written at")
     written_on = meeting.held.held_on
     review_due_on = rules.review_due_on(written_on)
     _require_parts(draft.content, review_due_on, state, command.rules, "finalized")
     require_complete(command.notice)
-    _check_stay_put(draft.content, command.stay_put_agreement, state, command.today,
+    _check_stay_put(draft.content, command.stay_put_agreement, state, command.dated.today,
                     "new plan")
     version = len(state.versions) + 1
     consent_required = not state.consented
@@ -116,11 +120,29 @@ def finalize_plan(command: FinalizePlan, state: Case) -> list[Event]:
         review_due_on=review_due_on, content=draft.content,
         consent_required=consent_required,
         guardian_ids=tuple(g.guardian_id for g in state.guardians),
-        stay_put_agreement=command.stay_put_agreement)
+        stay_put_agreement=command.stay_put_agreement, occurred_on=finalized_on,
+        late_entry_reason=command.dated.reason)
     # 300.503(a)(1): notice before the district initiates or changes placement or services.
     action = NoticeAction.INITIATE_SERVICES if consent_required else NoticeAction.CHANGE_PLAN
-    return [written, *prior_written_notices(state, action, command.notice, command.today,
+    return [written, *prior_written_notices(state, action, command.notice, command.dated,
                                             plan_id=command.plan_id, version=version)]
+
+
+def _amended_on(command: AmendPlan, state: Case, current: Version) -> date:
+    """The amendment's day: the amending meeting's or the written agreement's signing's, or
+    after (it is recorded as it comes into force), never before the version it amends."""
+    _check_method(command, state)
+    if command.method is AmendmentMethod.TEAM_MEETING:
+        assert command.meeting_id is not None
+        held = state.meeting(command.meeting_id).held
+        assert held is not None
+        first, after = max(held.held_on, current.dated), "the amending meeting"
+    else:
+        assert command.agreement is not None
+        first, after = max(command.agreement.signed_on, current.dated), "the written agreement"
+    if first == current.dated:
+        after = f"version {current.number} of the plan it amends"
+    return command.dated.check("the amendment", not_before=first, after=after)
 
 
 def _check_method(command: AmendPlan, state: Case) -> None:
@@ -139,7 +161,8 @@ def _check_method(command: AmendPlan, state: Case) -> None:
             "An amendment without a meeting needs the parent's and the district's written "
             "agreement (34 CFR 300.324(a)(4)); record who signed it and when.")
     require_guardian(state, command.agreement.guardian_id, "agree to amend the plan")
-    require_not_future(command.agreement.signed_on, command.today, "The written agreement")
+    require_not_future(command.agreement.signed_on, command.dated.today,
+                       "The written agreement")
 
 
 def amend_plan(command: AmendPlan, state: Case) -> list[Event]:
@@ -150,7 +173,7 @@ def amend_plan(command: AmendPlan, state: Case) -> list[Event]:
         raise IllegalTransition(
             "There is no plan in effect to amend: a plan is amended once it is written and "
             "the parent has consented to services (34 CFR 300.300(b)).")
-    _check_method(command, state)
+    amended_on = _amended_on(command, state, current)
     proposed = current.content.merged(command.changes)
     changed = rules.changed_parts(current.content, proposed)
     if not changed:
@@ -158,19 +181,21 @@ def amend_plan(command: AmendPlan, state: Case) -> list[Event]:
                                 "send the parts that change.")
     _require_parts(proposed, written.review_due_on, state, command.rules, "amended")
     require_complete(command.notice)
-    _check_stay_put(proposed, command.stay_put_agreement, state, command.today, "amendment")
+    _check_stay_put(proposed, command.stay_put_agreement, state, command.dated.today,
+                    "amendment")
     version = len(state.versions) + 1
     amended = PlanAmended(
         student_id=opened.student_id, case_id=opened.case_id, plan_id=current.plan_id,
-        version=version, amends_version=current.number, amended_on=command.today,
+        version=version, amends_version=current.number, amended_on=amended_on,
         method=command.method,
         meeting_id=command.meeting_id if command.method is AmendmentMethod.TEAM_MEETING
         else None,
         agreement=command.agreement if command.method is AmendmentMethod.WRITTEN_AGREEMENT
         else None,
         changed_parts=tuple(changed), content=proposed,
-        stay_put_agreement=command.stay_put_agreement)
+        stay_put_agreement=command.stay_put_agreement, occurred_on=amended_on,
+        late_entry_reason=command.dated.reason)
     return [amended, *prior_written_notices(state, NoticeAction.CHANGE_PLAN, command.notice,
-                                            command.today, plan_id=current.plan_id,
+                                            command.dated, plan_id=current.plan_id,
                                             version=version)]
 

@@ -10,9 +10,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from iep_kernel.access import access_router
 from iep_kernel.auth import Principal
+from iep_kernel.dates import Dated, DatedRequest
 from iep_kernel.decider import NotFound
 from iep_kernel.fields import OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES
@@ -21,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from iep_notifications import people_api
 from iep_notifications.app import letters, queries
+from iep_notifications.app.outbox import district_date
 from iep_notifications.app.queries import NoticeLine
 from iep_notifications.domain.commands import RecordMailing
 from iep_notifications.domain.events import NoticeQueued
@@ -59,8 +62,21 @@ class NoticeDetail(NoticeLine):
     history: list[HistoryLine]
 
 
-class MailingBody(BaseModel):
-    mailed_on: dt.date = Field(description="The day the printed notice went in the post")
+class MailingBody(DatedRequest):
+    """The day the printed notice went in the post: `occurred_on` (the uniform name of an
+    act's date) or `mailed_on` (this request's own), the same day; default today."""
+
+    mailed_on: dt.date | None = Field(None, description="The day the printed notice went in "
+                                                        "the post; the same as occurred_on")
+
+    def dated_on(self, today: dt.date, late_entry_days: int) -> Dated:
+        if None not in (self.mailed_on, self.occurred_on) and self.mailed_on != self.occurred_on:
+            raise RequestValidationError([{
+                "loc": ("body", "occurred_on"), "type": "value_error",
+                "msg": f"occurred_on ({self.occurred_on}) and mailed_on ({self.mailed_on}) name "
+                       "different days; send one of them, or both with the same day"}])
+        return Dated(self.occurred_on or self.mailed_on or today, today,
+                     self.late_entry_reason, late_entry_days)
 
 
 async def _readable(runtime: ServiceRuntime, who: Principal, notice_id: str) -> NoticeLine:
@@ -143,13 +159,15 @@ class MailingView(BaseModel):
 @router.post("/notifications/{notice_id}/mailed", response_model=MailingView)
 async def record_mailing(notice_id: Id, body: MailingBody, runtime: Runtime, who: Office,
                          commands: Commands) -> JSONResponse:
-    """Record that the printed notice was mailed (`NoticeMailed`)."""
+    """Record that the printed notice was mailed (`NoticeMailed`), on the day it was."""
     await _readable(runtime, who, notice_id)
+    dated = body.dated_on(district_date(runtime, runtime.clock.now()),
+                          runtime.settings.late_entry_days)
 
     async def project(conn, result) -> None:  # type: ignore[no-untyped-def]
         await conn.execute("UPDATE notices SET status = 'mailed', mailed_on = $2, "
                            "stream_version = $3 WHERE notice_id = $1", notice_id,
-                           body.mailed_on, result.version)
+                           result.state.mailed.mailed_on, result.version)
 
     def render(result) -> MailingView:  # type: ignore[no-untyped-def]
         mailed = result.state.mailed
@@ -158,7 +176,7 @@ async def record_mailing(notice_id: Id, body: MailingBody, runtime: Runtime, who
 
     response: JSONResponse = await commands.execute(
         notices(runtime), stream_of(notice_id),
-        RecordMailing(notice_id, body.mailed_on, who.subject), who, render, project=project)
+        RecordMailing(notice_id, dated, who.subject), who, render, project=project)
     return response
 
 

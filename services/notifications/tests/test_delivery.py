@@ -190,12 +190,12 @@ async def test_a_paper_notice_is_printed_listed_for_the_office_and_recorded_mail
     assert letter.headers["content-type"] == "application/pdf"
     assert letter.content.startswith(b"%PDF")
     path = f"/api/notifications/notifications/{waiting['notice_id']}/mailed"
-    mailed = await system.client.post(path, json={"mailed_on": "2026-03-03"}, headers=office)
+    mailed = await system.client.post(path, json={"mailed_on": "2026-03-02"}, headers=office)
     assert mailed.status_code == 200, mailed.text
     assert mailed.json()["status"] == "mailed"
-    again = await system.client.post(path, json={"mailed_on": "2026-03-04"}, headers=office)
+    again = await system.client.post(path, json={"mailed_on": "2026-03-02"}, headers=office)
     assert again.status_code == 409
-    assert "already recorded as mailed on 2026-03-03" in again.json()["detail"]
+    assert "already recorded as mailed on 2026-03-02" in again.json()["detail"]
     assert (await system.client.get("/api/notifications/mailings", headers=office)).json() == []
     history = await runtime.store.read_stream(f"notice-{waiting['notice_id']}")
     assert [e.event_type for e in history] == ["NoticeQueued", "NoticeMailed"]

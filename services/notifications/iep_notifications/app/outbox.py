@@ -5,9 +5,10 @@ or the digest timer's), with its query row and, for email, its delivery timer.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parseaddr
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from iep_kernel.events import SYSTEM_ACTOR, Metadata
@@ -27,7 +28,7 @@ from iep_notifications.domain.rules import (
     notice_id_for,
     stream_of,
 )
-from iep_notifications.settings import SmtpSettings
+from iep_notifications.settings import NotificationsSettings, SmtpSettings
 
 DELIVER = "deliver"
 
@@ -47,6 +48,7 @@ class Source:
     event_type: str
     event_id: str
     correlation_id: str
+    occurred_on: date | None = None  # the day of the act it records, when it records one
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,15 @@ def _mail_domain(runtime: ServiceRuntime) -> str:
     return address.rpartition("@")[2] or "iep.notifications"
 
 
-def compose(draft: Draft, now: datetime, domain: str) -> NoticeQueued:
+def district_date(runtime: ServiceRuntime, moment: datetime) -> date:
+    """The district's date at `moment`, in its time zone (`IEP_NOTIFICATIONS_TIMEZONE`)."""
+    return moment.astimezone(ZoneInfo(runtime.settings_of(NotificationsSettings).timezone)
+                             ).date()
+
+
+def compose(draft: Draft, now: datetime, domain: str, today: date | None = None
+            ) -> NoticeQueued:
+    """The notice for `draft`, written at `now` (`today` is the district's date then)."""
     source = draft.source
     kind = KINDS[draft.kind]
     recipient = draft.recipient
@@ -87,7 +97,8 @@ def compose(draft: Draft, now: datetime, domain: str) -> NoticeQueued:
         message_id=message_id_for(notice_id, domain),
         attachments=tuple(a.filename for a in draft.attachments),
         source_service=source.service, source_event_type=source.event_type,
-        source_event_id=source.event_id, queued_at=now)
+        source_event_id=source.event_id, queued_at=now,
+        issued_on=source.occurred_on or today or now.date())
 
 
 async def queue(runtime: ServiceRuntime, conn: asyncpg.Connection, drafts: list[Draft]
@@ -95,10 +106,11 @@ async def queue(runtime: ServiceRuntime, conn: asyncpg.Connection, drafts: list[
     """Append one `NoticeQueued` per draft (the transaction's first write), then the query
     rows, the attachments and the delivery timers of email notices."""
     now = runtime.clock.now()
+    today = district_date(runtime, now)
     domain = _mail_domain(runtime)
     notices: dict[str, tuple[NoticeQueued, Draft]] = {}
     for draft in drafts:
-        notice = compose(draft, now, domain)
+        notice = compose(draft, now, domain, today)
         notices.setdefault(notice.notice_id, (notice, draft))
     if not notices:
         return []

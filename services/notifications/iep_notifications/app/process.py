@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -69,6 +70,15 @@ def _added(data: dict[str, Any]) -> str:
 
 def _staff(data: dict[str, Any]) -> str:
     return STAFF
+
+
+def _act_date(data: dict[str, Any]) -> date | None:
+    """The day of the act an event records (`occurred_on`, on every `Act` of the producers),
+    so a notice is issued as of the act, not as of when it was recorded."""
+    try:
+        return date.fromisoformat(str(data["occurred_on"]))
+    except (KeyError, TypeError, ValueError):
+        return None  # an event that records no act, or from before acts were dated
 
 
 def _dispute_deadline(data: dict[str, Any]) -> str:
@@ -239,7 +249,7 @@ async def _drafts(runtime: ServiceRuntime, conn: asyncpg.Connection, trigger: Tr
     else:
         recipients = [g for g in (student.guardian(gid) for gid in wanted) if g is not None]
     source = Source(event.service, event.event_type, str(event.event_id),
-                    event.metadata.correlation_id)
+                    event.metadata.correlation_id, _act_date(data))
     deadline = trigger.deadline or _dispute_deadline(data)
     context = {"student_id": event.student_id, "student_name": student.name or "",
                "school_id": school_id or student.school_id, "d": data,

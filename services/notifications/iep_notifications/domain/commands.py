@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from iep_kernel.dates import Dated
+
 from iep_notifications.domain.events import Channel
 
 
@@ -11,8 +13,12 @@ class RecordMailing:
     """The school office mailed a printed notice."""
 
     notice_id: str
-    mailed_on: date
+    dated: Dated  # the day it went in the post, the district's today, a late entry's reason
     mailed_by: str
+
+    @property
+    def mailed_on(self) -> date:
+        return self.dated.occurred_on
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,14 @@ def decide_notice(command: RecordMailing, state: Notice) -> Sequence[Event]:
     if state.mailed is not None:
         raise IllegalTransition(f"This notice was already recorded as mailed on "
                                 f"{state.mailed.mailed_on.isoformat()}.")
-    if command.mailed_on < state.queued.queued_at.date():
-        raise IllegalTransition("A notice cannot be mailed before it was written "
-                                f"({state.queued.queued_at.date().isoformat()}).")
+    # 300.503, 300.505: the notice is mailed once it is issued, never before, and not in
+    # the future; an entry long after the mailing says why (the kernel's late-entry rule).
+    issued_on = state.queued.issued_on or state.queued.queued_at.date()
+    mailed_on = command.dated.check("this notice's mailing", not_before=issued_on,
+                                    after="the notice, issued")
     return [NoticeMailed(student_id=state.queued.student_id, notice_id=command.notice_id,
-                         mailed_on=command.mailed_on, mailed_by=command.mailed_by)]
+                         mailed_on=mailed_on, mailed_by=command.mailed_by,
+                         occurred_on=mailed_on, late_entry_reason=command.dated.reason)]
 
 
 notice = Decider(Notice, evolve_notice, decide_notice)

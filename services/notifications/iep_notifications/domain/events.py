@@ -4,12 +4,15 @@ Each notice is its own stream (`notice-<notice_id>`): queued once by the consume
 transaction that records the event it answers; then sent, retried, failed, uncertain or
 mailed. Personal fields (addresses, the rendered text, an SMTP server's reason, which may
 quote an address) are sealed with the student's key. Fields may be added, never renamed.
+
+`NoticeMailed` records an act of the school office: an `Act`, dated by the day the notice
+went in the post (`occurred_on`, with `late_entry_reason` for an entry recorded long after).
 """
 
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.events import PII, Act, Event, EventRegistry
 
 registry = EventRegistry("notifications")
 
@@ -42,6 +45,9 @@ class NoticeQueued(Event):
     source_event_type: str
     source_event_id: str
     queued_at: datetime
+    # The day the notice was issued: the day of the act it answers (its source event's
+    # `occurred_on`), else the district's date it was written. Absent on older notices.
+    issued_on: date | None = None
 
 
 @registry.register
@@ -89,7 +95,7 @@ class NoticeDeliveryUncertain(Event):
 
 
 @registry.register
-class NoticeMailed(Event):
+class NoticeMailed(Act):
     """The school office put the printed notice in the post (300.505: paper by choice)."""
 
     notice_id: str

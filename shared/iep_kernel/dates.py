@@ -24,6 +24,11 @@ from iep_kernel.decider import IllegalTransition
 LATE_ENTRY_DAYS = 30  # the default window; the district sets its own (IEP_LATE_ENTRY_DAYS)
 
 
+def _sentence(act: str) -> str:
+    """The act's name opening a sentence (only its first letter raised: ids keep their case)."""
+    return act[:1].upper() + act[1:]
+
+
 def spoken(day: date) -> str:
     """A date as a refusal says it: "March 2, 2026"."""
     return f"{day:%B} {day.day}, {day.year}"
@@ -51,15 +56,15 @@ class Dated:
         consent")."""
         if self.occurred_on > self.today:
             raise IllegalTransition(
-                f"{act.capitalize()} is dated {spoken(self.occurred_on)}, after today "
+                f"{_sentence(act)} is dated {spoken(self.occurred_on)}, after today "
                 f"({spoken(self.today)}); an act is recorded once it has happened.")
         if not_before is not None and self.occurred_on < not_before:
             raise IllegalTransition(
-                f"{act.capitalize()} is dated {spoken(self.occurred_on)}, before {after} on "
+                f"{_sentence(act)} is dated {spoken(self.occurred_on)}, before {after} on "
                 f"{spoken(not_before)}; it cannot come first, so check the date.")
         if self.days_late > self.late_entry_days and not (self.late_entry_reason or "").strip():
             raise IllegalTransition(
-                f"{act.capitalize()} happened on {spoken(self.occurred_on)}, {self.days_late} "
+                f"{_sentence(act)} happened on {spoken(self.occurred_on)}, {self.days_late} "
                 f"days ago; an entry more than {self.late_entry_days} days after the act needs "
                 "a late_entry_reason saying why it is recorded only now.")
         return self.occurred_on

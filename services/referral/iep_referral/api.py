@@ -19,7 +19,14 @@ from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.http import Commands as CommandRunner
 from iep_kernel.runtime import ServiceRuntime
 
-from iep_referral.app.commands import handler, project, stream_of, summary, today
+from iep_referral.app.commands import (
+    handler,
+    late_entry_days,
+    project,
+    stream_of,
+    summary,
+    today,
+)
 from iep_referral.app.queries import find_referrals, is_guardian, referral_in_reach
 from iep_referral.app.records import (
     DestructionRequest,
@@ -70,9 +77,9 @@ async def make_referral(
     if not who.serves_school(body.student.school_id):
         raise HTTPException(403, "you may make referrals only for students of your schools")
     referral_id = str(uuid.uuid4())
-    return await commands.execute(handler(runtime, who), stream_of(referral_id),
-                                  body.command(referral_id, today(runtime)), who, summary,
-                                  status_code=201, project=project)
+    command = body.command(referral_id, today(runtime), late_entry_days(runtime))
+    return await commands.execute(handler(runtime, who), stream_of(referral_id), command, who,
+                                  summary, status_code=201, project=project)
 
 
 @router.post("/referrals/{referral_id}/consent-request", response_model=ReferralSummary)
@@ -82,7 +89,8 @@ async def request_consent(
 ) -> JSONResponse:
     """Propose an evaluation: ask for consent, with prior written notice to each guardian."""
     return await commands.execute(handler(runtime, who), stream_of(referral_id),
-                                  body.command(today(runtime)), who, summary, project=project)
+                                  body.command(today(runtime), late_entry_days(runtime)), who,
+                                  summary, project=project)
 
 
 @router.post("/referrals/{referral_id}/consent", response_model=ReferralSummary)
@@ -91,7 +99,7 @@ async def record_consent(
     who: Annotated[Principal, permit("record_consent", "parent", *DISTRICT)],
 ) -> JSONResponse:
     """Record a guardian's signed decision: consent to the evaluation given or refused."""
-    command, on_behalf_of = body.command(who, today(runtime))
+    command, on_behalf_of = body.command(who, today(runtime), late_entry_days(runtime))
     return await commands.execute(handler(runtime, who), stream_of(referral_id), command, who,
                                   summary, on_behalf_of=on_behalf_of, project=project)
 
@@ -103,7 +111,8 @@ async def close_referral(
 ) -> JSONResponse:
     """Close a referral: the district declines to evaluate, or the referral is withdrawn."""
     return await commands.execute(handler(runtime, who), stream_of(referral_id),
-                                  body.command(today(runtime)), who, summary, project=project)
+                                  body.command(today(runtime), late_entry_days(runtime)), who,
+                                  summary, project=project)
 
 
 @router.get("/referrals/{referral_id}")
@@ -176,7 +185,8 @@ async def add_guardian(
     """Record a new parent or guardian of a student, with the reason (notice to the family)."""
     return await commands.execute(CommandHandler(runtime.store, students),
                                   student_stream(student_id),
-                                  body.command(student_id, today(runtime)), who,
+                                  body.command(student_id, today(runtime),
+                                               late_entry_days(runtime)), who,
                                   student_summary, project=project_student)
 
 
@@ -190,7 +200,8 @@ async def remove_guardian(
     """Record that someone is no longer a guardian of the student; they read nothing more."""
     return await commands.execute(CommandHandler(runtime.store, students),
                                   student_stream(student_id),
-                                  body.command(student_id, guardian_id, today(runtime)), who,
+                                  body.command(student_id, guardian_id, today(runtime),
+                                               late_entry_days(runtime)), who,
                                   student_summary, project=project_student)
 
 
@@ -202,7 +213,8 @@ async def change_school(
     """Record that the student attends another school; its staff serve the student now."""
     return await commands.execute(CommandHandler(runtime.store, students),
                                   student_stream(student_id),
-                                  body.command(student_id, today(runtime)), who,
+                                  body.command(student_id, today(runtime),
+                                               late_entry_days(runtime)), who,
                                   student_summary, project=project_student)
 
 

@@ -290,8 +290,8 @@ async def test_a_referral_dated_in_the_future_is_409(desk):
     response = await desk.make(desk.referral_body(referred_on="2026-03-05"))
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "The referral is dated 2026-03-05, after today (2026-03-02); a referral cannot be "
-        "dated in the future.")
+        "The referral is dated March 5, 2026, after today (March 2, 2026); an act is recorded "
+        "once it has happened.")
 
 
 async def test_a_birth_date_after_the_referral_is_409_without_quoting_it(desk):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given as for_all
 from hypothesis import strategies as st
+from iep_kernel.dates import Dated
 from iep_kernel.decider import IllegalTransition, NotFound
 from iep_kernel.events import Event, has_personal_data, personal_fields
 from iep_referral.domain import rules
@@ -46,6 +47,7 @@ from iep_referral.domain.students import (
 )
 
 TODAY = date(2026, 3, 2)
+NOW = Dated(TODAY, TODAY)
 STUDENT = Student(district_student_id="stu-100", name="Maria Lopez",
                   date_of_birth=date(2017, 5, 14), grade="3", school_id="sch-1",
                   primary_language="es")
@@ -63,26 +65,33 @@ READING = (ProposedAssessment(area="reading", description="Standardized reading 
            ProposedAssessment(area="cognitive", description="Cognitive assessment"))
 
 
-def make(**changes: Any) -> MakeReferral:
+def make(referred_on: date = TODAY, **changes: Any) -> MakeReferral:
     command = MakeReferral(
         referral_id="r-1", student=STUDENT, guardians=(MOTHER, FATHER),
         referred_by=Referrer(name="Ms. Park", role="teacher"),
         concerns=Concerns(text="Struggles to decode words", areas=("schoolwork", "attention")),
-        referred_on=None, today=TODAY)
+        dated=Dated(referred_on, TODAY))
     return replace(command, **changes)
 
 
-def ask(on: date = TODAY) -> RequestConsent:
-    return RequestConsent(assessments_proposed=READING, notice=NOTICE, today=on)
+def ask(on: date = TODAY, requested: date | None = None) -> RequestConsent:
+    """Consent requested on `requested` (default: the day it is recorded, `on`)."""
+    return RequestConsent(assessments_proposed=READING, notice=NOTICE,
+                          dated=Dated(requested or on, on))
 
 
 def consent(decision: str = "given", guardian: str = "g-1", signed: date = TODAY,
-            on: date = TODAY) -> RecordConsent:
-    return RecordConsent(decision, guardian, signed, "written", on)  # type: ignore[arg-type]
+            on: date = TODAY, received: date | None = None, reason: str | None = None
+            ) -> RecordConsent:
+    """The form recorded on `on`, received on `received` (default: that same day)."""
+    return RecordConsent(decision, guardian, signed, "written",  # type: ignore[arg-type]
+                         Dated(received or on, on, reason))
 
 
-def close(reason: str = "withdrawn", notice: NoticeContent | None = None) -> CloseReferral:
-    return CloseReferral(reason, "family moved", notice, TODAY)  # type: ignore[arg-type]
+def close(reason: str = "withdrawn", notice: NoticeContent | None = None,
+          on: date = TODAY) -> CloseReferral:
+    return CloseReferral(reason, "family moved", notice,  # type: ignore[arg-type]
+                         Dated(on, TODAY))
 
 
 def history(*commands: Any) -> list[Event]:
@@ -123,8 +132,17 @@ def test_referral_keeps_a_past_referral_date():
 
 def test_referral_cannot_be_dated_in_the_future():
     assert refused([], make(referred_on=TODAY + timedelta(days=1))) == (
-        "The referral is dated 2026-03-03, after today (2026-03-02); a referral cannot be "
-        "dated in the future.")
+        "The referral is dated March 3, 2026, after today (March 2, 2026); an act is recorded "
+        "once it has happened.")
+
+
+def test_referral_is_dated_by_its_receipt_and_the_safeguards_notice_by_today():
+    registered, made, *notices = when([], make(referred_on=date(2026, 2, 25)))
+    assert (made.referred_on, made.occurred_on) == (  # type: ignore[attr-defined]
+        date(2026, 2, 25), date(2026, 2, 25))
+    assert registered.registered_on == date(2026, 2, 25)  # type: ignore[attr-defined]
+    # The notice is given by this system as the referral is recorded.
+    assert {n.given_on for n in notices} == {TODAY}  # type: ignore[attr-defined]
 
 
 def test_date_of_birth_must_come_before_the_referral_and_is_not_quoted():
@@ -200,32 +218,48 @@ def record_events(*commands: Any) -> list[Event]:
 
 
 def test_guardians_are_added_and_removed_by_the_district_with_a_reason():
-    added = AddGuardian("stu-100", FATHER, "Court order of 2026-02-27", TODAY)
-    removed = RemoveGuardian("stu-100", "g-1", "Parental rights ended", TODAY)
+    added = AddGuardian("stu-100", FATHER, "Court order of 2026-02-27", NOW)
+    removed = RemoveGuardian("stu-100", "g-1", "Parental rights ended", NOW)
     record = students.fold(record_events(added, removed)).record
     assert record is not None and record.guardian_ids == ("g-2",)
 
 
 def test_the_last_guardian_is_not_removed():
     with pytest.raises(IllegalTransition, match="only recorded guardian"):
-        record_events(RemoveGuardian("stu-100", "g-1", "moved away", TODAY))
+        record_events(RemoveGuardian("stu-100", "g-1", "moved away", NOW))
 
 
 def test_a_guardian_is_recorded_once():
     with pytest.raises(IllegalTransition, match="already a recorded guardian"):
-        record_events(AddGuardian("stu-100", MOTHER, "again", TODAY))
+        record_events(AddGuardian("stu-100", MOTHER, "again", NOW))
 
 
 def test_a_school_change_names_both_schools():
-    moved = record_events(ChangeSchool("stu-100", "sch-2", "family moved", TODAY))[-1]
+    moved = record_events(ChangeSchool("stu-100", "sch-2", "family moved", NOW))[-1]
     assert (moved.school_id, moved.previous_school_id) == ("sch-2", "sch-1")  # type: ignore[attr-defined]
     with pytest.raises(IllegalTransition, match="already attends sch-1"):
-        record_events(ChangeSchool("stu-100", "sch-1", "", TODAY))
+        record_events(ChangeSchool("stu-100", "sch-1", "", NOW))
+
+
+def test_student_record_changes_are_dated_when_they_happened_never_in_the_future():
+    order = date(2026, 2, 27)
+    added = AddGuardian("stu-100", FATHER, "Court order", Dated(order, TODAY))
+    event = record_events(added)[-1]
+    assert (event.added_on, event.occurred_on) == (order, order)  # type: ignore[attr-defined]
+    tomorrow = Dated(TODAY + timedelta(days=1), TODAY)
+    for command in (AddGuardian("stu-100", FATHER, "Court order", tomorrow),
+                    ChangeSchool("stu-100", "sch-2", "moving", tomorrow)):
+        with pytest.raises(IllegalTransition, match=r"after today \(March 2, 2026\)"):
+            record_events(command)
+    with pytest.raises(IllegalTransition,
+                       match=r"^The guardian's removal happened on January 21, 2026, 40 days"):
+        record_events(added, RemoveGuardian("stu-100", "g-1", "rights ended",
+                                            Dated(TODAY - timedelta(days=40), TODAY)))
 
 
 def test_commands_on_an_unknown_student_are_not_found():
     with pytest.raises(NotFound, match="no such student"):
-        students.decide(ChangeSchool("stu-404", "sch-2", "", TODAY), Students())
+        students.decide(ChangeSchool("stu-404", "sch-2", "", NOW), Students())
 
 
 @pytest.mark.parametrize("command", [ask(), consent(), close()])
@@ -300,7 +334,7 @@ def test_guardian_gives_consent():
     (event,) = when(history(make(), ask()), consent(guardian="g-2"))
     assert event == ConsentGiven(student_id="stu-100", referral_id="r-1", guardian_id="g-2",
                                  signed_on=TODAY, method="written", school_id="sch-1",
-                                 received_on=TODAY)
+                                 received_on=TODAY, occurred_on=TODAY)
 
 
 def test_guardian_refuses_consent():
@@ -355,6 +389,65 @@ def test_received_on_is_the_day_the_district_records_the_form():
         TODAY, TODAY + timedelta(days=4))
 
 
+def test_a_consent_form_received_days_ago_is_dated_by_its_receipt():
+    referred = date(2026, 2, 20)
+    given = history(make(referred_on=referred), ask(requested=date(2026, 2, 23)))
+    (event,) = when(given, consent(signed=date(2026, 2, 24), received=date(2026, 2, 25)))
+    assert (event.signed_on, event.received_on, event.occurred_on) == (  # type: ignore[attr-defined]
+        date(2026, 2, 24), date(2026, 2, 25), date(2026, 2, 25))
+    assert event.late_entry_reason is None  # type: ignore[attr-defined]
+
+
+def test_a_consent_form_cannot_be_received_before_consent_was_requested():
+    given = history(make(referred_on=date(2026, 2, 20)), ask(requested=date(2026, 2, 25)))
+    assert refused(given, consent(signed=date(2026, 2, 24), received=date(2026, 2, 24))) == (
+        "The receipt of the consent form is dated February 24, 2026, before the request for "
+        "consent on February 25, 2026; it cannot come first, so check the date.")
+
+
+def test_a_consent_form_cannot_be_received_in_the_future():
+    assert "after today (March 2, 2026)" in refused(
+        history(make(), ask()), consent(received=TODAY + timedelta(days=1)))
+
+
+def test_a_consent_form_is_received_once_signed():
+    given = history(make(referred_on=date(2026, 2, 20)), ask(requested=date(2026, 2, 23)))
+    assert refused(given, consent(signed=date(2026, 2, 26), received=date(2026, 2, 25))) == (
+        "The form is signed on 2026-02-26, after the district received it on 2026-02-25; a "
+        "form is received once signed, so check both dates.")
+
+
+def test_a_late_entry_needs_a_reason_and_the_event_keeps_it():
+    long_ago = TODAY - timedelta(days=45)
+    referred = Dated(long_ago - timedelta(days=5), TODAY, "paper referral entered late")
+    given = history(make(dated=referred), ask(on=long_ago - timedelta(days=2)))
+    assert "45 days ago; an entry more than 30 days after the act needs a late_entry_reason" \
+        in refused(given, consent(signed=long_ago, received=long_ago))
+    (event,) = when(given, consent(signed=long_ago, received=long_ago,
+                                   reason="form found in the office mail"))
+    assert (event.received_on, event.late_entry_reason) == (  # type: ignore[attr-defined]
+        long_ago, "form found in the office mail")
+
+
+def test_consent_is_requested_on_its_date_with_its_notices_never_before_the_referral():
+    given = history(make(referred_on=date(2026, 2, 20)))
+    requested, *notices = when(given, ask(requested=date(2026, 2, 23)))
+    assert (requested.requested_on, requested.occurred_on) == (  # type: ignore[attr-defined]
+        date(2026, 2, 23), date(2026, 2, 23))
+    assert {(n.issued_on, n.occurred_on) for n in notices} == {  # type: ignore[attr-defined]
+        (date(2026, 2, 23), date(2026, 2, 23))}
+    assert refused(given, ask(requested=date(2026, 2, 19))) == (
+        "The request for consent is dated February 19, 2026, before the referral on "
+        "February 20, 2026; it cannot come first, so check the date.")
+
+
+def test_a_new_request_after_a_refusal_is_not_dated_before_the_refusal_was_received():
+    given = history(make(referred_on=date(2026, 2, 20)), ask(requested=date(2026, 2, 21)),
+                    consent("refused", signed=date(2026, 2, 22), received=date(2026, 2, 24)))
+    assert "before the receipt of the guardian's answer on February 24, 2026" in refused(
+        given, ask(requested=date(2026, 2, 23)))
+
+
 # -- closing --------------------------------------------------------------------------------
 
 
@@ -387,6 +480,17 @@ def test_a_referral_is_closed_once():
 def test_a_referral_with_consent_given_cannot_be_closed():
     assert "cannot be closed once consent is given" in refused(
         history(make(), ask(), consent()), close())
+
+
+def test_a_referral_is_closed_on_its_date_never_before_its_last_act():
+    given = history(make(referred_on=date(2026, 2, 20)), ask(requested=date(2026, 2, 24)))
+    assert refused(given, close(on=date(2026, 2, 23))) == (
+        "The closing of the referral is dated February 23, 2026, before the request for "
+        "consent on February 24, 2026; it cannot come first, so check the date.")
+    (closed,) = when(given, close(on=date(2026, 2, 26)))
+    assert (closed.closed_on, closed.occurred_on) == (  # type: ignore[attr-defined]
+        date(2026, 2, 26), date(2026, 2, 26))
+    assert "after today" in refused(given, close(on=TODAY + timedelta(days=1)))
 
 
 def test_a_referral_with_consent_refused_can_be_closed():
@@ -433,10 +537,11 @@ def test_personal_fields_are_marked_in_nested_parts_too():
     assert personal_fields(Concerns) == {"text"}
     assert personal_fields(OptionConsidered) == {"option", "why_rejected"}
     assert personal_fields(PriorWrittenNoticeIssued) == {"reasons", "records_used",
-                                                         "other_factors"}
-    assert personal_fields(ReferralClosed) == {"note"}
+                                                         "other_factors", "late_entry_reason"}
+    assert personal_fields(ReferralClosed) == {"note", "late_entry_reason"}
     assert has_personal_data(ReferralMade)
-    assert not has_personal_data(ConsentGiven)
+    # A late entry's reason is free text about the case: personal, on every act.
+    assert personal_fields(ConsentGiven) == {"late_entry_reason"}
 
 
 # -- whatever happens, the invariants hold --------------------------------------------------

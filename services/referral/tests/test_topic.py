@@ -71,5 +71,6 @@ async def test_referral_to_consent_reaches_the_topic_in_order(isolation, clock: 
     assert consent == {"student_id": "stu-100", "referral_id": referral_id,
                        "guardian_id": "g-1", "signed_on": "2026-03-02",
                        "method": "electronic", "school_id": "sch-1",
-                       "received_on": "2026-03-02"}
+                       "received_on": "2026-03-02", "occurred_on": "2026-03-02",
+                       "late_entry_reason": None}
     assert events[-1].metadata.actor.role == "parent"

@@ -53,6 +53,12 @@ def today(runtime: ServiceRuntime) -> date:
     return district_date(runtime.clock.now(), settings().timezone)
 
 
+def late_entry_days(runtime: ServiceRuntime) -> int:
+    """The district's late-entry window: an act recorded later than this many days after it
+    happened needs a late_entry_reason (IEP_LATE_ENTRY_DAYS)."""
+    return runtime.settings.late_entry_days
+
+
 def stream_of(referral_id: str) -> str:
     return f"referral-{referral_id}"
 

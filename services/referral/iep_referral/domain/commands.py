@@ -1,9 +1,13 @@
-"""What people ask the referral service to do, in the imperative. `today` is the district's
-date by the service clock, so the decider stays pure."""
+"""What people ask the referral service to do, in the imperative. Each command records an
+act in the world and carries its `Dated`: the date of the act as the person recording it
+says, the district's today by the service clock and its late-entry window, so the decider
+stays pure and checks the law's order of dates itself."""
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from iep_kernel.dates import Dated
 
 from iep_referral.domain.events import (
     CloseReason,
@@ -35,15 +39,14 @@ class MakeReferral:
     guardians: tuple[Guardian, ...]
     referred_by: Referrer
     concerns: Concerns
-    referred_on: date | None
-    today: date
+    dated: Dated  # the day the referral was received
 
 
 @dataclass(frozen=True)
 class RequestConsent:
     assessments_proposed: tuple[ProposedAssessment, ...]
     notice: NoticeContent
-    today: date
+    dated: Dated  # the day consent was requested and the notices issued
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class RecordConsent:
     guardian_id: str
     signed_on: date
     method: ConsentMethod
-    today: date
+    dated: Dated  # the day the district received the form (300.301(c))
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class CloseReferral:
     reason: CloseReason
     note: str
     notice: NoticeContent | None  # required when the district declines (300.503(a)(2))
-    today: date
+    dated: Dated  # the day the referral was closed
 
 
 Command = MakeReferral | RequestConsent | RecordConsent | CloseReferral

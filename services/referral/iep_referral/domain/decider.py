@@ -4,7 +4,10 @@ The state also holds the student's record (`domain/students.py`) as it stands, l
 the referral: a referral's school, guardians and notices follow the record, and the first
 referral of a child the district does not know registers the child.
 
-Pure functions: no I/O, no clock (commands carry `today`). A refusal is an
+Pure functions: no I/O, no clock (commands carry their `Dated`: the date of the act, the
+district's today and its late-entry window). Every act is dated when it happened and
+checked against the law's order: the referral, then the request for consent, then the
+receipt of the guardian's decision, then the closing (`rules.py`). A refusal is an
 `IllegalTransition` whose sentence tells district staff what is wrong and what would be
 right; it never quotes personal data.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal, assert_never
 
+from iep_kernel.dates import Dated
 from iep_kernel.decider import Decider, IllegalTransition, NotFound
 from iep_kernel.events import Event
 
@@ -87,6 +91,17 @@ class Referral:
         return self.decision if isinstance(self.decision, ConsentGiven) else None
 
     @property
+    def last_act(self) -> tuple[date, str]:
+        """The date of the referral's latest act, and its name as a refusal says it: a later
+        act may not be dated before it."""
+        assert self.made is not None
+        acts = [(self.made.referred_on, "the referral")]
+        acts += [(r.requested_on, "the request for consent") for r in self.requests]
+        acts += [(d.received_on, "the receipt of the guardian's answer")
+                 for d in self.decisions]
+        return max(acts, key=lambda act: act[0])
+
+    @property
     def status(self) -> Status:
         if self.closed is not None:
             return "closed"
@@ -137,10 +152,8 @@ def make_referral(command: MakeReferral, state: Referral) -> list[Event]:
     if state.made is not None:
         raise IllegalTransition("This referral has already been made; make a new referral "
                                 "for a new concern.")
-    referred_on = command.referred_on or command.today
-    if referred_on > command.today:
-        raise IllegalTransition(f"The referral is dated {referred_on}, after today "
-                                f"({command.today}); a referral cannot be dated in the future.")
+    dated = command.dated
+    referred_on = dated.check("the referral")
     known = state.student
     student = command.student if known is None else known.as_enrolled()
     guardians = command.guardians if known is None else known.guardians
@@ -164,11 +177,13 @@ def make_referral(command: MakeReferral, state: Referral) -> list[Event]:
     made = ReferralMade(
         student_id=student_id, referral_id=command.referral_id, school_id=school,
         student=student, guardians=guardians,
-        referred_by=command.referred_by, concerns=command.concerns, referred_on=referred_on)
+        referred_by=command.referred_by, concerns=command.concerns, referred_on=referred_on,
+        occurred_on=referred_on, late_entry_reason=dated.reason)
+    # The notice is given by this system as the referral is recorded: dated today.
     safeguards = [ProceduralSafeguardsNoticeGiven(
         student_id=student_id, referral_id=command.referral_id, school_id=school,
         guardian_id=g.guardian_id, language=rules.notice_language(g),
-        given_on=command.today, occasion=rules.SAFEGUARDS_OCCASION)
+        given_on=dated.today, occasion=rules.SAFEGUARDS_OCCASION)
         for g in rules.notice_recipients(guardians)]
     return [*registered, made, *safeguards]
 
@@ -209,12 +224,16 @@ def request_consent(command: RequestConsent, made: ReferralMade, state: Referral
         raise IllegalTransition("Say which assessments the district proposes: the notice "
                                 "describes each evaluation procedure (34 CFR 300.304(a)).")
     require_complete(command.notice)
+    last, after = state.last_act
+    requested_on = command.dated.check("the request for consent", not_before=last,
+                                       after=after)
     requested = EvaluationConsentRequested(
         student_id=made.student_id, referral_id=made.referral_id, school_id=state.school_id,
-        requested_on=command.today, guardian_ids=tuple(g.guardian_id for g in state.guardians),
-        assessments_proposed=command.assessments_proposed)
+        requested_on=requested_on, guardian_ids=tuple(g.guardian_id for g in state.guardians),
+        assessments_proposed=command.assessments_proposed, occurred_on=requested_on,
+        late_entry_reason=command.dated.reason)
     notices = prior_written_notices(made, state, rules.PROPOSE_EVALUATION, command.notice,
-                                    command.assessments_proposed, command.today)
+                                    command.assessments_proposed, command.dated)
     return [requested, *notices]
 
 
@@ -240,18 +259,26 @@ def record_consent(command: RecordConsent, made: ReferralMade, state: Referral
         raise IllegalTransition(f"{command.guardian_id} is not a recorded guardian of this "
                                 "student; only a recorded parent or guardian of the student "
                                 "can give or refuse consent.")
-    if command.signed_on > command.today:
+    dated = command.dated
+    received_on = dated.check("the receipt of the consent form",
+                              not_before=request.requested_on, after="the request for consent")
+    if command.signed_on > dated.today:
         raise IllegalTransition(f"The form is dated {command.signed_on}, after today "
-                                f"({command.today}); check the signed-on date.")
+                                f"({dated.today}); check the signed-on date.")
     if not rules.consent_is_informed(command.signed_on, request.requested_on):
         raise IllegalTransition(f"The form is dated {command.signed_on}, before the district "
                                 f"requested consent on {request.requested_on}; consent is "
                                 "signed after the guardian has the notice, so check the date.")
+    if not rules.received_once_signed(command.signed_on, received_on):
+        raise IllegalTransition(f"The form is signed on {command.signed_on}, after the "
+                                f"district received it on {received_on}; a form is received "
+                                "once signed, so check both dates.")
     decision = ConsentGiven if command.decision == "given" else ConsentRefused
     return [decision(student_id=made.student_id, referral_id=made.referral_id,
                      guardian_id=command.guardian_id, signed_on=command.signed_on,
                      method=command.method, school_id=state.school_id,
-                     received_on=command.today)]
+                     received_on=received_on, occurred_on=received_on,
+                     late_entry_reason=dated.reason)]
 
 
 def close_referral(command: CloseReferral, made: ReferralMade, state: Referral
@@ -264,6 +291,9 @@ def close_referral(command: CloseReferral, made: ReferralMade, state: Referral
         raise IllegalTransition(f"Consent to evaluate was given on {signed}, so the "
                                 "evaluation is under way; a referral cannot be closed once "
                                 "consent is given.")
+    last, after = state.last_act
+    closed_on = command.dated.check("the closing of the referral", not_before=last,
+                                    after=after)
     notices: list[Event] = []
     if rules.notice_needed_to_close(command.reason):
         if command.notice is None:
@@ -271,13 +301,14 @@ def close_referral(command: CloseReferral, made: ReferralMade, state: Referral
                                     "prior written notice of its refusal; include the notice.")
         require_complete(command.notice)
         notices = list(prior_written_notices(made, state, rules.REFUSE_EVALUATION,
-                                             command.notice, (), command.today))
+                                             command.notice, (), command.dated))
     elif command.notice is not None:
         raise IllegalTransition("A withdrawn referral needs no prior written notice; leave "
                                 "the notice out.")
     closed = ReferralClosed(student_id=made.student_id, referral_id=made.referral_id,
                             reason=command.reason, school_id=state.school_id,
-                            closed_on=command.today, note=command.note)
+                            closed_on=closed_on, note=command.note,
+                            occurred_on=closed_on, late_entry_reason=command.dated.reason)
     return [*notices, closed]
 
 
@@ -291,18 +322,20 @@ def require_complete(notice: NoticeContent) -> None:
 
 def prior_written_notices(made: ReferralMade, state: Referral, action: NoticeAction,
                           content: NoticeContent,
-                          assessments: Sequence[ProposedAssessment], today: date
+                          assessments: Sequence[ProposedAssessment], dated: Dated
                           ) -> list[PriorWrittenNoticeIssued]:
+    """The notices of an act, issued on the act's date (already checked by the caller)."""
     first = len(state.notices) + 1
     return [PriorWrittenNoticeIssued(
         student_id=made.student_id, referral_id=made.referral_id, school_id=state.school_id,
         notice_id=f"{made.referral_id}/notice-{first + i}", guardian_id=g.guardian_id,
-        language=rules.notice_language(g), issued_on=today, action=action,
+        language=rules.notice_language(g), issued_on=dated.occurred_on, action=action,
         action_description=rules.ACTION_DESCRIPTIONS[action], reasons=content.reasons,
         records_used=content.records_used, assessments_proposed=tuple(assessments),
         safeguards_statement=rules.SAFEGUARDS_STATEMENT,
         sources_of_help=content.sources_of_help,
-        options_considered=content.options_considered, other_factors=content.other_factors)
+        options_considered=content.options_considered, other_factors=content.other_factors,
+        occurred_on=dated.occurred_on, late_entry_reason=dated.reason)
         for i, g in enumerate(rules.notice_recipients(state.guardians))]
 
 

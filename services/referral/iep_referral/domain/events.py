@@ -7,12 +7,17 @@ or dropped, and so are those of the student record's events (`StudentRegistered`
 a student's school and guardians. Every event's `student_id` is the district student id.
 Personal fields (names, date of birth, contact details, free text about the child) are
 marked `PII`: they are sealed with the student's key at rest and on the topic.
+
+An event recording an act in the world (a referral received, consent requested, a form
+received, a referral closed, a guardian or school change) is an `Act`: it carries the date
+the act happened (`occurred_on`) beside its own date field, and `late_entry_reason` when it
+was recorded long after; the envelope's `recorded_at` says when it was recorded.
 """
 
 from datetime import date
 from typing import Annotated, Literal
 
-from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.events import PII, Act, Event, EventRegistry
 from pydantic import BaseModel, ConfigDict
 
 registry = EventRegistry("referral")
@@ -71,7 +76,7 @@ class OptionConsidered(Value):
 
 
 @registry.register
-class ReferralMade(Event):
+class ReferralMade(Act):
     """Someone in the child's life referred the child for evaluation."""
 
     referral_id: str
@@ -96,7 +101,7 @@ class ProceduralSafeguardsNoticeGiven(Event):
 
 
 @registry.register
-class EvaluationConsentRequested(Event):
+class EvaluationConsentRequested(Act):
     """The district proposed an initial evaluation and asked the guardians for consent."""
 
     referral_id: str
@@ -107,7 +112,7 @@ class EvaluationConsentRequested(Event):
 
 
 @registry.register
-class PriorWrittenNoticeIssued(Event):
+class PriorWrittenNoticeIssued(Act):
     """Prior written notice to one guardian, in their language, with every element
     34 CFR 300.503(b) requires."""
 
@@ -129,7 +134,7 @@ class PriorWrittenNoticeIssued(Event):
 
 
 @registry.register
-class ConsentGiven(Event):
+class ConsentGiven(Act):
     """A guardian gave informed written consent to the initial evaluation (300.300(a))."""
 
     referral_id: str
@@ -137,11 +142,12 @@ class ConsentGiven(Event):
     signed_on: date
     method: ConsentMethod
     school_id: str
-    received_on: date  # the district's 60 days run from receiving consent (300.301(c))
+    received_on: date  # the district's 60 days run from receiving consent (300.301(c)):
+    # the date of the act (`occurred_on`), on or after the signature
 
 
 @registry.register
-class ConsentRefused(Event):
+class ConsentRefused(Act):
     """A guardian refused consent to the initial evaluation (300.300(a)(3))."""
 
     referral_id: str
@@ -153,7 +159,7 @@ class ConsentRefused(Event):
 
 
 @registry.register
-class ReferralClosed(Event):
+class ReferralClosed(Act):
     """The district declined to evaluate, or the referral was withdrawn."""
 
     referral_id: str
@@ -179,7 +185,7 @@ class StudentRegistered(Event):
 
 
 @registry.register
-class GuardianAdded(Event):
+class GuardianAdded(Act):
     """The district recorded a new parent or guardian of a student (a district role's act,
     with the reason, e.g. a court order): from now on they read the child's record and
     receive the notices."""
@@ -191,7 +197,7 @@ class GuardianAdded(Event):
 
 
 @registry.register
-class GuardianRemoved(Event):
+class GuardianRemoved(Act):
     """The district recorded that someone is no longer a parent or guardian of the student
     (a district role's act, with the reason): from now on they read nothing of the child."""
 
@@ -202,7 +208,7 @@ class GuardianRemoved(Event):
 
 
 @registry.register
-class StudentSchoolChanged(Event):
+class StudentSchoolChanged(Act):
     """The district recorded that the student attends another school: from now on the staff
     of that school serve the student, and those of the previous school no longer do."""
 

@@ -59,6 +59,20 @@ def consent_is_informed(signed_on: date, requested_on: date) -> bool:
     return signed_on >= requested_on
 
 
+def received_once_signed(signed_on: date, received_on: date) -> bool:
+    """300.301(c)(1): the 60 days run from the district's receipt of consent, the date of the
+    act recorded here: a form is received on or after the day it was signed, never before."""
+    return signed_on <= received_on
+
+
+# The order of the referral's acts, each dated when it happened (`occurred_on`) and checked
+# by `Dated.check`: the referral (300.301(b)), then the request for consent with its prior
+# written notices (300.503(a)(1), 300.300(a)), then the receipt of the guardian's answer
+# (300.301(c)(1)), a new request after a refusal, and the closing. No act is dated in the
+# future or before the act it follows; one recorded more than the district's late-entry
+# window (IEP_LATE_ENTRY_DAYS) after it happened carries the reason it is recorded late.
+
+
 def notice_needed_to_close(reason: CloseReason) -> bool:
     """300.503(a)(2): refusing to evaluate needs prior written notice; a referral withdrawn
     by the family or the referrer needs none."""

@@ -6,13 +6,15 @@ of a child the district did not know, or the roster); after that only district r
 it, each change an event of its own with its reason. A referral never does: that is what
 keeps a stranger from claiming another family's child by writing a referral.
 
-Pure functions: no I/O, no clock (commands carry `today`).
+Pure functions: no I/O, no clock (commands carry their `Dated`: the day of the court
+order, the adoption or the move, checked not to be in the future, and the district's today).
 """
 
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import assert_never
 
+from iep_kernel.dates import Dated
 from iep_kernel.decider import Decider, IllegalTransition, NotFound
 from iep_kernel.events import Event
 
@@ -59,7 +61,7 @@ class AddGuardian:
     student_id: str
     guardian: Guardian
     reason: str
-    today: date
+    dated: Dated
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class RemoveGuardian:
     student_id: str
     guardian_id: str
     reason: str
-    today: date
+    dated: Dated
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class ChangeSchool:
     student_id: str
     school_id: str
     reason: str
-    today: date
+    dated: Dated
 
 
 StudentCommand = AddGuardian | RemoveGuardian | ChangeSchool
@@ -115,9 +117,11 @@ def add_guardian(command: AddGuardian, record: StudentRecord) -> list[Event]:
     if record.guardian(command.guardian.guardian_id) is not None:
         raise IllegalTransition(f"{command.guardian.guardian_id} is already a recorded "
                                 "guardian of this student.")
+    added_on = command.dated.check("the new guardian's addition")
     return [GuardianAdded(student_id=command.student_id, school_id=record.school_id,
-                          guardian=command.guardian, added_on=command.today,
-                          reason=command.reason)]
+                          guardian=command.guardian, added_on=added_on,
+                          reason=command.reason, occurred_on=added_on,
+                          late_entry_reason=command.dated.reason)]
 
 
 def remove_guardian(command: RemoveGuardian, record: StudentRecord) -> list[Event]:
@@ -130,17 +134,21 @@ def remove_guardian(command: RemoveGuardian, record: StudentRecord) -> list[Even
         raise IllegalTransition("This is the student's only recorded guardian; record the "
                                 "new parent, guardian or surrogate parent first, then remove "
                                 "this one.")
+    removed_on = command.dated.check("the guardian's removal")
     return [GuardianRemoved(student_id=command.student_id, school_id=record.school_id,
-                            guardian_id=command.guardian_id, removed_on=command.today,
-                            reason=command.reason)]
+                            guardian_id=command.guardian_id, removed_on=removed_on,
+                            reason=command.reason, occurred_on=removed_on,
+                            late_entry_reason=command.dated.reason)]
 
 
 def change_school(command: ChangeSchool, record: StudentRecord) -> list[Event]:
     if command.school_id == record.school_id:
         raise IllegalTransition(f"The student already attends {record.school_id}.")
+    changed_on = command.dated.check("the move to another school")
     return [StudentSchoolChanged(student_id=command.student_id, school_id=command.school_id,
-                                 previous_school_id=record.school_id, changed_on=command.today,
-                                 reason=command.reason)]
+                                 previous_school_id=record.school_id, changed_on=changed_on,
+                                 reason=command.reason, occurred_on=changed_on,
+                                 late_entry_reason=command.dated.reason)]
 
 
 students = Decider(Students, evolve, decide)

@@ -8,7 +8,7 @@ open them with the student's key (or show "[destroyed]").
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,14 +19,14 @@ from iep_kernel.fields import IdPath, OptionalIdQuery
 from iep_kernel.http import COMMAND_RESPONSES
 from iep_kernel.logs import correlation_id
 from iep_kernel.runtime import ServiceRuntime
-from pydantic import AfterValidator, AwareDatetime, BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from iep_audit.app import accesses, exports, journal, queries, verification
 from iep_audit.app.case import case_as_of
 from iep_audit.app.filters import BadCursor, EventFilter, Order
+from iep_audit.domain.dates import RecordWindow
 from iep_audit.domain.fold import FoldTable
-from iep_audit.domain.record import AuditedEvent
 from iep_audit.domain.stages import CASE
 
 NAME = "audit"
@@ -121,8 +121,44 @@ def bad_cursor(err: BadCursor) -> RequestValidationError:
                                     "type": "value_error"}])
 
 
+def record_window(runtime: ServiceRuntime) -> RecordWindow:
+    """The district's days (its time zone) and late-entry window, from the kernel's
+    settings (`IEP_DISTRICT_TIMEZONE`, `IEP_LATE_ENTRY_DAYS`)."""
+    return RecordWindow(runtime.settings.district_timezone, runtime.settings.late_entry_days)
+
+
+class EventOut(BaseModel):
+    """An event as stored (payload sealed), with its dates of record."""
+
+    service: str
+    event_id: str
+    stream_id: str
+    stream_version: int
+    global_position: int
+    student_id: str
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    metadata: dict[str, Any]
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+    occurred_on: date | None = Field(description=(
+        "The day the act happened, as its producer dated it; null for an event that is not "
+        "an act, or an act published before acts were dated"))
+    recorded_on: date = Field(description="The district's date at recorded_at")
+    days_late: int | None = Field(description="Days from occurred_on to recorded_on")
+    late_entry: bool = Field(description=(
+        "Recorded more than the district's late-entry window (IEP_LATE_ENTRY_DAYS) after "
+        "the act"))
+    late_entry_reason_given: bool = Field(description=(
+        "Whether the producer recorded a late_entry_reason (personal: sealed in the payload, "
+        "opened in the as-of case)"))
+
+
 class EventPage(BaseModel):
-    events: list[AuditedEvent]
+    events: list[EventOut]
     next: str | None
 
 
@@ -139,17 +175,18 @@ async def query_events(
         raise bad_cursor(err) from err
     # The hot path of an audit: written straight as JSON, in the very form of an export
     # line, rather than validated again field by field (the model above documents it).
-    return JSONResponse({"events": [exports.as_json(e) for e in found.events],
+    window = record_window(runtime)
+    return JSONResponse({"events": [exports.as_json(e, window) for e in found.events],
                          "next": found.next})
 
 
 async def _export(runtime: ServiceRuntime, flt: EventFilter, order: Order, kind: str
                   ) -> StreamingResponse:
-    events = queries.stream(runtime.pool, flt, order=order)
+    events, window = queries.stream(runtime.pool, flt, order=order), record_window(runtime)
     if kind == "csv":
-        lines, media = exports.csv_lines(events), "text/csv; charset=utf-8"
+        lines, media = exports.csv_lines(events, window), "text/csv; charset=utf-8"
     else:
-        lines, media = exports.json_lines(events), "application/x-ndjson"
+        lines, media = exports.json_lines(events, window), "application/x-ndjson"
     # The first chunk is read before the status is sent: an export whose query fails
     # gets an error status, never a 200 that reads as "no events". A failure later cuts
     # the transfer short (the chunked body never ends), which clients report as an error.
@@ -191,7 +228,21 @@ class CaseRecordOut(BaseModel):
     events_folded: int
     last_event_type: str
     last_recorded_at: datetime | None
+    last_occurred_on: date | None
     uninterpreted: list[str]
+
+
+class LateEntryOut(BaseModel):
+    """An act recorded more than the late-entry window after it happened."""
+
+    service: str
+    stream_id: str
+    stream_version: int
+    event_type: str
+    occurred_on: date
+    recorded_at: datetime
+    days_late: int
+    late_entry_reason: str | None
 
 
 class CaseOut(BaseModel):
@@ -200,6 +251,8 @@ class CaseOut(BaseModel):
     events_folded: int
     accesses_recorded: int
     stages: dict[str, list[CaseRecordOut]]
+    late_entry_rule: str
+    late_entries: list[LateEntryOut]
 
 
 @router.get("/students/{student_id}/as-of")
@@ -216,10 +269,13 @@ async def case_as_of_instant(
     if at is None:
         # Recording times come from the database's clock: "now" is its now.
         at = await runtime.pool.fetchval("SELECT clock_timestamp()")
-    case = await case_as_of(runtime.pool, runtime.vault, folds, student_id, at)
+    window = record_window(runtime)
+    case = await case_as_of(runtime.pool, runtime.vault, folds, student_id, at, window)
     return CaseOut(
         student_id=case.student_id, at=case.at, events_folded=case.events_folded,
-        accesses_recorded=case.accesses_recorded,
+        accesses_recorded=case.accesses_recorded, late_entry_rule=window.rule(),
+        late_entries=[LateEntryOut.model_validate(e, from_attributes=True)
+                      for e in case.late_entries],
         stages={stage: [CaseRecordOut.model_validate(r, from_attributes=True)
                         for r in records] for stage, records in case.stages.items()})
 

@@ -8,6 +8,7 @@ hands each stored event to the audit consumer exactly as the broker would.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 import pytest
@@ -18,7 +19,7 @@ from iep_audit.domain.stages import CASE
 from iep_audit.service import audit_service
 from iep_kernel.config import topic_for
 from iep_kernel.consumer import Subscription, apply_message
-from iep_kernel.events import PII, Actor, Event, EventRegistry, Metadata
+from iep_kernel.events import PII, Act, Actor, Event, EventRegistry, Metadata
 from iep_kernel.relay import message_for
 from iep_kernel.service import ServiceSpec
 from iep_kernel.store import AppendResult
@@ -40,6 +41,12 @@ class CaseClosed(Event):
     reason: str
 
 
+class FamilyMet(Act):
+    """An act in the world, dated by the day it happened (the kernel's `Act`)."""
+
+    place: str
+
+
 @dataclass(frozen=True)
 class Publisher:
     spec: ServiceSpec
@@ -59,10 +66,15 @@ class Publisher:
     def closed(self, student_id: str, reason: str = "done") -> Event:
         return CaseClosed(student_id=student_id, reason=reason)
 
+    def met(self, student_id: str, occurred_on: date | None, reason: str | None = None
+            ) -> Event:
+        return FamilyMet(student_id=student_id, place="school", occurred_on=occurred_on,
+                         late_entry_reason=reason)
+
 
 def publisher(name: str) -> Publisher:
     registry = EventRegistry(name)
-    for cls in (CaseOpened, CaseNoted, CaseClosed):
+    for cls in (CaseOpened, CaseNoted, CaseClosed, FamilyMet):
         registry.register(cls)
     return Publisher(ServiceSpec(name=name, registry=registry,
                                  router=APIRouter(prefix=f"/api/{name}")))

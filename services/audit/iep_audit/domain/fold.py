@@ -11,8 +11,10 @@ are named in the record, so an auditor sees what the table does not yet interpre
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from iep_audit.domain.dates import LateEntry, act_date
 
 State = dict[str, Any]
 ANY_SERVICE = "*"  # kernel events (records destruction) appear in every service's log
@@ -44,6 +46,7 @@ class CaseRecord:
     events_folded: int = 0
     last_event_type: str = ""
     last_recorded_at: datetime | None = None
+    last_occurred_on: date | None = None  # the last event's act date, if it is a dated act
     uninterpreted: list[str] = field(default_factory=list)
 
 
@@ -54,6 +57,7 @@ class Case:
     stages: dict[str, list[CaseRecord]] = field(default_factory=dict)
     events_folded: int = 0
     accesses_recorded: int = 0
+    late_entries: list[LateEntry] = field(default_factory=list)
 
 
 class FoldTable:
@@ -114,5 +118,6 @@ class FoldTable:
             record.events_folded += 1
             record.last_event_type = event.event_type
             record.last_recorded_at = event.recorded_at
+            record.last_occurred_on = act_date(event.data)
             case.events_folded += 1
         return case

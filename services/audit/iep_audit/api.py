@@ -147,7 +147,9 @@ class EventOut(BaseModel):
     occurred_on: date | None = Field(description=(
         "The day the act happened, as its producer dated it; null for an event that is not "
         "an act, or an act published before acts were dated"))
-    recorded_on: date = Field(description="The district's date at recorded_at")
+    recorded_on: date = Field(description=(
+        "The district's date when the event was recorded (by the district clock, as of "
+        "occurred_at: the instant of recorded_at in production)"))
     days_late: int | None = Field(description="Days from occurred_on to recorded_on")
     late_entry: bool = Field(description=(
         "Recorded more than the district's late-entry window (IEP_LATE_ENTRY_DAYS) after "

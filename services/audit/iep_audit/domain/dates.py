@@ -1,10 +1,15 @@
 """Dates of record: the day an act happened and the instant it was recorded, and how late.
 
 An act event carries `occurred_on` in its payload (the kernel's `Act`: given by the person
-recording it) beside the envelope's `recorded_at` (the server's). The audit shows both for
-every event, and an entry recorded more than the district's late-entry window after the
-act (`IEP_LATE_ENTRY_DAYS`) as late, whether or not a `late_entry_reason` was given. Events
-that are not acts, and acts published before the field existed, have no act date.
+recording it) beside the envelope's `recorded_at` (the server's). Lateness is counted in
+the district's days: to the district's date when the service recorded the event (the
+envelope's `occurred_at`, read from the district clock the producer's own late-entry check
+uses; the same instant as `recorded_at` in production, where that clock cannot be moved),
+so a rehearsal on a moved clock shows the late entries the producers asked reasons for.
+The audit shows both for every event, and an entry recorded more than the district's
+late-entry window after the act (`IEP_LATE_ENTRY_DAYS`) as late, whether or not a
+`late_entry_reason` was given. Events that are not acts, and acts published before the
+field existed, have no act date.
 
 Pure: the district's time zone and window travel in a `RecordWindow`.
 """
@@ -31,7 +36,7 @@ class RecordWindow:
 @dataclass(frozen=True)
 class DatesOfRecord:
     occurred_on: date | None  # the act's day, from the payload; None if not an act
-    recorded_on: date  # the district's date at `recorded_at`
+    recorded_on: date  # the district's date when the event was recorded
     days_late: int | None  # days from the act to its recording (the kernel's `Dated`)
     late_entry: bool  # recorded more than the window after the act
     late_entry_reason_given: bool  # the reason itself is personal, sealed in the payload
@@ -48,10 +53,10 @@ def act_date(payload: dict[str, Any]) -> date | None:
         return None
 
 
-def dates_of_record(payload: dict[str, Any], recorded_at: datetime, window: RecordWindow
-                    ) -> DatesOfRecord:
+def dates_of_record(payload: dict[str, Any], recorded_by_district_clock: datetime,
+                    window: RecordWindow) -> DatesOfRecord:
     occurred_on = act_date(payload)
-    recorded_on = recorded_at.astimezone(ZoneInfo(window.timezone)).date()
+    recorded_on = recorded_by_district_clock.astimezone(ZoneInfo(window.timezone)).date()
     days_late = None if occurred_on is None else (recorded_on - occurred_on).days
     return DatesOfRecord(
         occurred_on=occurred_on, recorded_on=recorded_on, days_late=days_late,

@@ -88,6 +88,16 @@ async def test_the_as_of_case_lists_late_entries_with_the_reason_opened(scene):
     assert record["last_recorded_at"]
 
 
+async def test_an_act_the_system_appends_is_dated_by_its_cause_and_never_late(scene):
+    long_ago = datetime.now(UTC).date() - timedelta(days=50)
+    await scene.append(scene.intake, "case-3", [scene.intake.met("s3", long_ago)],
+                       scene.by("system", role="system"))
+    await scene.deliver()
+    (event,) = (await scene.get("/events", student_id="s3")).json()["events"]
+    assert event["days_late"] >= 50 and event["late_entry"] is False
+    assert (await scene.get("/students/s3/as-of")).json()["late_entries"] == []
+
+
 async def test_an_act_published_before_acts_were_dated_is_not_late(scene):
     await scene.append(scene.intake, "case-2", [scene.intake.met("s2", None)], scene.by("cm"))
     await scene.deliver()

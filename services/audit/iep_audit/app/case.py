@@ -34,7 +34,8 @@ async def case_as_of(pool: asyncpg.Pool, vault: KeyVault | None, table: FoldTabl
 
 def late_entry(event: AuditedEvent, data: dict[str, Any], window: RecordWindow
                ) -> LateEntry | None:
-    found = dates_of_record(event.payload, event.occurred_at, window)
+    found = dates_of_record(event.payload, event.occurred_at, window,
+                            event.actor.get("role"))
     if not found.late_entry or found.occurred_on is None or found.days_late is None:
         return None
     reason = data.get("late_entry_reason")

@@ -28,7 +28,8 @@ CSV_COLUMNS = (*EVENT_COLUMNS, *DATES)
 
 def dates(event: AuditedEvent, window: RecordWindow) -> dict[str, Any]:
     """The event's dates of record, JSON-ready, in the order of `DATES`."""
-    found = dates_of_record(event.payload, event.occurred_at, window)
+    found = dates_of_record(event.payload, event.occurred_at, window,
+                            event.actor.get("role"))
     return {"occurred_on": found.occurred_on and found.occurred_on.isoformat(),
             "recorded_on": found.recorded_on.isoformat(), "days_late": found.days_late,
             "late_entry": found.late_entry,

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from iep_kernel.dates import LATE_ENTRY_DAYS
+from iep_kernel.events import SYSTEM_ACTOR
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,20 @@ def act_date(payload: dict[str, Any]) -> date | None:
         return None
 
 
+SYSTEM_ROLE = SYSTEM_ACTOR.role
+
+
 def dates_of_record(payload: dict[str, Any], recorded_by_district_clock: datetime,
-                    window: RecordWindow) -> DatesOfRecord:
+                    window: RecordWindow, actor_role: str | None = None) -> DatesOfRecord:
+    """`actor_role` "system" (a process manager, a timer): the event is dated by the act
+    that caused it, and is never a late entry of its own (that act is, if it was late)."""
     occurred_on = act_date(payload)
     recorded_on = recorded_by_district_clock.astimezone(ZoneInfo(window.timezone)).date()
     days_late = None if occurred_on is None else (recorded_on - occurred_on).days
     return DatesOfRecord(
         occurred_on=occurred_on, recorded_on=recorded_on, days_late=days_late,
-        late_entry=days_late is not None and days_late > window.late_entry_days,
+        late_entry=days_late is not None and days_late > window.late_entry_days
+        and actor_role != SYSTEM_ROLE,
         late_entry_reason_given=payload.get("late_entry_reason") not in (None, ""))
 
 

@@ -3,23 +3,26 @@
 Evaluators and case managers record assessments; case managers and administrators determine
 eligibility; staff read the evaluations of the schools they serve (administrators and
 auditors all), parents their own child's. An evaluation out of the caller's scope answers
-404, as if it did not exist.
+404, as if it did not exist. Both commands record acts: they take `occurred_on` (and a
+`late_entry_reason`), the synonym of their own `completed_on` / `determined_on`.
 """
 
 import asyncio
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
 from iep_kernel.access import access_log_of, access_router
 from iep_kernel.auth import Permissions, Principal
+from iep_kernel.dates import LATE_ENTRY_DAYS, Dated, DatedRequest
 from iep_kernel.fields import Id, IdPath
 from iep_kernel.http import COMMAND_RESPONSES, commands_of, runtime_of
 from iep_kernel.runtime import ServiceRuntime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from iep_evaluation.app import handling, queries
-from iep_evaluation.app.context import rules_of, stream_of, today
+from iep_evaluation.app.context import late_entry_days, rules_of, stream_of, today
 from iep_evaluation.app.views import EvaluationSummary, EvaluationView, summary_view
 from iep_evaluation.domain.commands import DetermineEligibility, RecordAssessment
 from iep_evaluation.domain.events import Area, Category, EvaluatorRole, TeamMember
@@ -47,28 +50,49 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ActRequest(Body, DatedRequest):
+    """A body recording an act whose own date field (`date_field`) names the same day as
+    `occurred_on`: either may be given, both only alike."""
+
+    date_field: ClassVar[str]
+
+    def dated(self, today: date, late_entry_days: int = LATE_ENTRY_DAYS) -> Dated:
+        own: date | None = getattr(self, self.date_field)
+        if own is not None and self.occurred_on is not None and own != self.occurred_on:
+            raise RequestValidationError([{
+                "loc": ("body", "occurred_on"), "type": "value_error",
+                "msg": f"occurred_on and {self.date_field} both name the day of the act, and "
+                       "they differ: give one"}])
+        return Dated(self.occurred_on or own or today, today, self.late_entry_reason,
+                     late_entry_days)
+
+
 class Evaluator(Body):
     name: Text
     role: EvaluatorRole
 
 
-class AssessmentRequest(Body):
+class AssessmentRequest(ActRequest):
+    date_field = "completed_on"
     area: Area
     evaluator: Evaluator
     instrument: Text = Field(description="The test or method used, e.g. WISC-V")
-    completed_on: date
+    completed_on: date | None = Field(None, description="The day the assessment was "
+                                      "completed (the same as occurred_on; default: today)")
     summary: LongText
 
-    def command(self, on: date) -> RecordAssessment:
+    def command(self, on: date, late_entry_days: int) -> RecordAssessment:
         return RecordAssessment(self.area, self.evaluator.name, self.evaluator.role,
-                                self.instrument, self.completed_on, self.summary, on)
+                                self.instrument, self.summary,
+                                self.dated(on, late_entry_days))
 
 
 class TeamMemberRequest(TeamMember):
     name: Text
 
 
-class EligibilityRequest(Body):
+class EligibilityRequest(ActRequest):
+    date_field = "determined_on"
     eligible: bool
     categories: list[Category] = Field(default=[], max_length=len(Category),
                                        description="IDEA categories found (34 CFR 300.8)")
@@ -77,7 +101,8 @@ class EligibilityRequest(Body):
     needs_special_education: bool
     team: list[TeamMemberRequest] = Field(min_length=1, max_length=30)
     parent_participated: bool
-    determined_on: date
+    determined_on: date | None = Field(None, description="The day the team decided (the "
+                                       "same as occurred_on; default: today)")
     rationale: LongText
     section_504_referral: bool = Field(
         False, description="For a child not eligible: refer for a Section 504 plan")
@@ -110,8 +135,9 @@ async def record_assessment(
     """Record a completed assessment of the child."""
     await handling.readable(runtime, who, evaluation_id)
     return await commands.execute(  # type: ignore[return-value]  # rendered as the view
-        handling.handler(runtime), stream_of(evaluation_id), body.command(today(runtime)),
-        who, handling.renderer(runtime), status_code=201, project=handling.project)
+        handling.handler(runtime), stream_of(evaluation_id),
+        body.command(today(runtime), late_entry_days(runtime)), who,
+        handling.renderer(runtime), status_code=201, project=handling.project)
 
 
 @router.post("/evaluations/{evaluation_id}/eligibility", status_code=201)
@@ -126,8 +152,8 @@ async def determine_eligibility(
     command = DetermineEligibility(
         body.eligible, tuple(body.categories), body.adverse_effect,
         body.needs_special_education, _as_members(body.team), body.parent_participated,
-        body.determined_on, body.rationale, body.section_504_referral, today(runtime),
-        rules_of(runtime))
+        body.rationale, body.section_504_referral,
+        body.dated(today(runtime), late_entry_days(runtime)), rules_of(runtime))
     return await commands.execute(  # type: ignore[return-value]  # rendered as the view
         handling.handler(runtime), stream_of(evaluation_id), command, who,
         handling.renderer(runtime), status_code=201, project=handling.project)

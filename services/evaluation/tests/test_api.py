@@ -215,7 +215,8 @@ async def test_a_second_determination_is_409(system, evaluation_id):
 async def test_an_assessment_before_consent_is_409(system, evaluation_id):
     response = await assess(system, evaluation_id, completed_on="2026-02-27")
     assert response.status_code == 409
-    assert "before the parent's consent on March 2, 2026" in response.json()["detail"]
+    assert "before the district's receipt of the parent's consent on March 2, 2026" in \
+        response.json()["detail"]
 
 
 async def test_an_eligible_child_referred_for_504_is_409(system, evaluation_id):

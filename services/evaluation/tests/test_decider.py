@@ -30,6 +30,7 @@ from iep_evaluation.domain.events import (
     TeamRole,
 )
 from iep_evaluation.domain.rules import EvaluationRules
+from iep_kernel.dates import Dated
 from iep_kernel.decider import IllegalTransition, NotFound
 from iep_kernel.events import DESTROYED
 
@@ -42,7 +43,7 @@ OPENED = EvaluationOpened(
     student_id="S-1001", evaluation_id="ev-1", referral_id="r-1", school_id="sch-1",
     consent_signed_on=CONSENT, consent_received_on=CONSENT, due_on=DUE, timeline_days=60,
     day_count=DayCount.CALENDAR,
-    date_of_birth=date(2018, 9, 14), guardian_ids=("guardian-maria",))
+    date_of_birth=date(2018, 9, 14), guardian_ids=("guardian-maria",), occurred_on=CONSENT)
 
 
 def assessed(number: int, evaluator: str, on: date = date(2026, 4, 1),
@@ -50,7 +51,8 @@ def assessed(number: int, evaluator: str, on: date = date(2026, 4, 1),
     return AssessmentCompleted(
         student_id="S-1001", evaluation_id="ev-1", assessment_number=number, area=area,
         evaluator_name=evaluator, evaluator_role=EvaluatorRole.PSYCHOLOGIST,
-        instrument="WIAT-4", completed_on=on, summary="reads two grades below level")
+        instrument="WIAT-4", completed_on=on, summary="reads two grades below level",
+        occurred_on=on)
 
 
 TWO_SOURCES = (OPENED, assessed(1, "Dr. Ruth Chen"), assessed(2, "Sam Okafor", area=Area.SPEECH))
@@ -66,21 +68,26 @@ def when(state: Evaluation, command: object) -> list[object]:
     return list(evaluation.decide(command, state))  # type: ignore[arg-type]
 
 
-def determine(**changes: object) -> DetermineEligibility:
+def determine(determined_on: date = date(2026, 4, 15), today: date = TODAY,
+              late_entry_reason: str | None = None, **changes: object
+              ) -> DetermineEligibility:
     command = DetermineEligibility(
         eligible=True, categories=(Category.SPECIFIC_LEARNING_DISABILITY,),
         adverse_effect=True, needs_special_education=True, team=TEAM,
-        parent_participated=True, determined_on=date(2026, 4, 15),
+        parent_participated=True,
         rationale="the team agreed on a learning disability in reading",
-        section_504_referral=False, today=TODAY, rules=DISTRICT)
+        section_504_referral=False, dated=Dated(determined_on, today, late_entry_reason),
+        rules=DISTRICT)
     return replace(command, **changes)  # type: ignore[arg-type]
 
 
-def record(**changes: object) -> RecordAssessment:
+def record(completed_on: date = date(2026, 4, 1), today: date = TODAY,
+           late_entry_reason: str | None = None, **changes: object) -> RecordAssessment:
     command = RecordAssessment(
         area=Area.READING, evaluator_name="Dr. Ruth Chen",
         evaluator_role=EvaluatorRole.PSYCHOLOGIST, instrument="WIAT-4",
-        completed_on=date(2026, 4, 1), summary="reads two grades below level", today=TODAY)
+        summary="reads two grades below level",
+        dated=Dated(completed_on, today, late_entry_reason))
     return replace(command, **changes)  # type: ignore[arg-type]
 
 
@@ -138,18 +145,35 @@ def test_an_assessment_of_an_evaluation_never_opened_is_not_found():
 def test_an_assessment_before_consent_is_refused():
     message = refusal(given(OPENED), record(completed_on=date(2026, 2, 27)))
     assert message == (
-        "This assessment is dated February 27, 2026, before the parent's consent on "
-        "March 2, 2026; the district may not evaluate without consent, so only "
-        "assessments completed on or after that day count.")
+        "The assessment is dated February 27, 2026, before the district's receipt of the "
+        "parent's consent on March 2, 2026; it cannot come first, so check the date.")
+
+
+def test_an_assessment_is_not_dated_before_the_consent_was_received_even_if_signed():
+    received_later = OPENED.model_copy(update={"consent_received_on": date(2026, 3, 6),
+                                               "occurred_on": date(2026, 3, 6)})
+    message = refusal(given(received_later), record(completed_on=date(2026, 3, 4)))
+    assert "before the district's receipt of the parent's consent on March 6, 2026" in message
+
+
+def test_an_assessment_is_dated_when_completed_and_a_late_entry_keeps_its_reason():
+    long_ago = date(2026, 3, 6)  # 45 days before today
+    assert "45 days ago; an entry more than 30 days after the act needs a " \
+        "late_entry_reason" in refusal(given(OPENED), record(completed_on=long_ago))
+    (event,) = when(given(OPENED), record(completed_on=long_ago,
+                                          late_entry_reason="report arrived by post"))
+    assert (event.completed_on, event.occurred_on, event.late_entry_reason) == (
+        long_ago, long_ago, "report arrived by post")
 
 
 def test_an_assessment_on_the_day_of_consent_counts():
-    assert when(given(OPENED), record(completed_on=CONSENT))
+    assert when(given(OPENED), record(completed_on=CONSENT, today=CONSENT))
 
 
 def test_an_assessment_dated_after_today_is_refused():
     message = refusal(given(OPENED), record(completed_on=date(2026, 4, 21)))
-    assert "after today (April 20, 2026); record an assessment once it is completed" in message
+    assert message == ("The assessment is dated April 21, 2026, after today (April 20, 2026); "
+                       "an act is recorded once it has happened.")
 
 
 def test_no_assessment_is_added_after_eligibility_is_determined():
@@ -187,7 +211,7 @@ def test_an_eligible_child_with_two_sources_and_all_findings_is_determined_eligi
         needs_special_education=True, team=TEAM, parent_participated=True,
         determined_on=date(2026, 4, 15),
         rationale="the team agreed on a learning disability in reading",
-        section_504_referral=False, within_timeline=True)
+        section_504_referral=False, within_timeline=True, occurred_on=date(2026, 4, 15))
 
 
 # -- eligibility: findings ---------------------------------------------------------------
@@ -216,7 +240,8 @@ def test_not_eligible_with_a_504_referral_raises_both_events():
     assert events[0].eligible is False and events[0].section_504_referral is True
     assert events[1] == Section504ReferralMade(
         student_id="S-1001", evaluation_id="ev-1", school_id="sch-1",
-        referred_on=date(2026, 4, 15), categories=(Category.OTHER_HEALTH_IMPAIRMENT,))
+        referred_on=date(2026, 4, 15), categories=(Category.OTHER_HEALTH_IMPAIRMENT,),
+        occurred_on=date(2026, 4, 15))
 
 
 def test_not_eligible_without_a_504_referral_raises_only_the_determination():
@@ -281,8 +306,9 @@ def test_eligibility_is_determined_once():
 
 def test_a_determination_dated_before_the_last_assessment_is_refused():
     message = refusal(given(*TWO_SOURCES), determine(determined_on=date(2026, 3, 31)))
-    assert message.startswith("The determination is dated March 31, 2026, before the last "
-                              "assessment it rests on, completed on April 1, 2026")
+    assert message == ("The eligibility determination is dated March 31, 2026, before the "
+                       "last assessment, completed on April 1, 2026; it cannot come first, so "
+                       "check the date.")
 
 
 def test_a_determination_dated_after_today_is_refused():

@@ -30,3 +30,9 @@ def rules_of(runtime: ServiceRuntime) -> EvaluationRules:
 def today(runtime: ServiceRuntime) -> date:
     """The district's date by the service clock."""
     return rules.local_today(runtime.clock.now(), rules_of(runtime))
+
+
+def late_entry_days(runtime: ServiceRuntime) -> int:
+    """The district's late-entry window: an act recorded later than this many days after it
+    happened needs a late_entry_reason (IEP_LATE_ENTRY_DAYS)."""
+    return runtime.settings.late_entry_days

@@ -1,13 +1,17 @@
 """What someone (or the worker) asks of an evaluation, in the imperative. One type per step.
 
 Commands that depend on the district's rules or on today's date carry them, so that the
-decider stays a pure function of the command and the evaluation's history.
+decider stays a pure function of the command and the evaluation's history. A command that
+records an act carries its `Dated`: the date of the act as the person recording it says,
+the district's today and its late-entry window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from iep_kernel.dates import Dated
 
 from iep_evaluation.domain.events import Area, Category, EvaluatorRole, TeamMember
 from iep_evaluation.domain.rules import EvaluationRules
@@ -34,9 +38,8 @@ class RecordAssessment:
     evaluator_name: str
     evaluator_role: EvaluatorRole
     instrument: str
-    completed_on: date
     summary: str
-    today: date
+    dated: Dated  # the day the assessment was completed
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,9 @@ class DetermineEligibility:
     needs_special_education: bool
     team: tuple[TeamMember, ...]
     parent_participated: bool
-    determined_on: date
     rationale: str
     section_504_referral: bool
-    today: date
+    dated: Dated  # the day the team determined eligibility
     rules: EvaluationRules
 
 

@@ -1,7 +1,9 @@
 """The evaluation's decider: `decide(command, state)` and `evolve(state, event)`, pure.
 
 A refusal is an `IllegalTransition` whose message a district staff member understands:
-what is wrong and what would be right.
+what is wrong and what would be right. Every act is dated when it happened and checked in
+the law's order (`rules.py`): the consent's receipt opens the evaluation, each assessment
+follows it, and eligibility follows the last assessment.
 """
 
 from __future__ import annotations
@@ -87,28 +89,23 @@ def _open(command: OpenEvaluation, state: Evaluation) -> list[Event]:
         consent_received_on=command.consent_received_on,
         due_on=rules.evaluation_due_on(command.consent_received_on, command.rules),
         timeline_days=command.rules.timeline_days, day_count=command.rules.day_count,
-        date_of_birth=command.date_of_birth, guardian_ids=command.guardian_ids)]
+        date_of_birth=command.date_of_birth, guardian_ids=command.guardian_ids,
+        occurred_on=command.consent_received_on)]
 
 
 def _record(command: RecordAssessment, state: Evaluation) -> list[Event]:
     opened = _opened(state)
     _refuse_if_determined(state, "no assessments are added after the determination")
-    if command.completed_on < opened.consent_signed_on:
-        # 34 CFR 300.300(a): no initial evaluation before the parent's informed consent.
-        raise IllegalTransition(
-            f"This assessment is dated {spoken(command.completed_on)}, before the parent's "
-            f"consent on {spoken(opened.consent_signed_on)}; the district may not evaluate "
-            "without consent, so only assessments completed on or after that day count.")
-    if command.completed_on > command.today:
-        raise IllegalTransition(
-            f"This assessment is dated {spoken(command.completed_on)}, which is after today "
-            f"({spoken(command.today)}); record an assessment once it is completed.")
+    completed_on = command.dated.check(
+        "the assessment", not_before=rules.evaluation_begins_on(opened),
+        after="the district's receipt of the parent's consent")
     return [AssessmentCompleted(
         student_id=opened.student_id, evaluation_id=opened.evaluation_id,
         assessment_number=len(state.assessments) + 1, area=command.area,
         evaluator_name=command.evaluator_name, evaluator_role=command.evaluator_role,
-        instrument=command.instrument, completed_on=command.completed_on,
-        summary=command.summary)]
+        instrument=command.instrument, completed_on=completed_on,
+        summary=command.summary, occurred_on=completed_on,
+        late_entry_reason=command.dated.reason)]
 
 
 def _check_sources(state: Evaluation) -> None:
@@ -126,17 +123,12 @@ def _check_sources(state: Evaluation) -> None:
         f"different evaluators; this evaluation has {has}.")
 
 
-def _check_dates(command: DetermineEligibility, state: Evaluation) -> None:
-    if command.determined_on > command.today:
-        raise IllegalTransition(
-            f"The determination is dated {spoken(command.determined_on)}, which is after "
-            f"today ({spoken(command.today)}); record it once the team has met.")
+def _check_dates(command: DetermineEligibility, state: Evaluation) -> date:
+    # 34 CFR 300.306(a): the team decides on the evaluation's results, so after the last
+    # assessment it rests on.
     last = max(a.completed_on for a in state.assessments)
-    if command.determined_on < last:
-        raise IllegalTransition(
-            f"The determination is dated {spoken(command.determined_on)}, before the last "
-            f"assessment it rests on, completed on {spoken(last)}; use the date the team "
-            "decided, on or after that day.")
+    return command.dated.check("the eligibility determination", not_before=last,
+                               after="the last assessment, completed")
 
 
 def _check_findings(command: DetermineEligibility) -> None:
@@ -164,8 +156,8 @@ def _check_findings(command: DetermineEligibility) -> None:
             "(34 CFR 300.8(a)); record the child as eligible, or correct the findings.")
 
 
-def _check_developmental_delay(command: DetermineEligibility, opened: EvaluationOpened
-                               ) -> None:
+def _check_developmental_delay(command: DetermineEligibility, opened: EvaluationOpened,
+                               determined_on: date) -> None:
     if Category.DEVELOPMENTAL_DELAY not in command.categories:
         return
     low = command.rules.developmental_delay_min_age
@@ -174,11 +166,11 @@ def _check_developmental_delay(command: DetermineEligibility, opened: Evaluation
         raise IllegalTransition(
             "Developmental delay depends on the child's age, and this child's date of birth "
             "is not on record; choose another category.")
-    age = rules.age_on(opened.date_of_birth, command.determined_on)
+    age = rules.age_on(opened.date_of_birth, determined_on)
     if not rules.developmental_delay_applies(age, command.rules):
         raise IllegalTransition(
             f"Developmental delay applies only to children aged {low} through {high}; on "
-            f"{spoken(command.determined_on)} this child is {age}. Choose the category "
+            f"{spoken(determined_on)} this child is {age}. Choose the category "
             "that describes the child's disability.")
 
 
@@ -186,24 +178,27 @@ def _determine(command: DetermineEligibility, state: Evaluation) -> list[Event]:
     opened = _opened(state)
     _refuse_if_determined(state, "it is determined once per evaluation")
     _check_sources(state)
-    _check_dates(command, state)
+    determined_on = _check_dates(command, state)
     _check_findings(command)
-    _check_developmental_delay(command, opened)
+    _check_developmental_delay(command, opened, determined_on)
+    late_entry_reason = command.dated.reason
     determined = EligibilityDetermined(
         student_id=opened.student_id, evaluation_id=opened.evaluation_id,
         school_id=opened.school_id, eligible=command.eligible,
         categories=command.categories, adverse_effect=command.adverse_effect,
         needs_special_education=command.needs_special_education, team=command.team,
         parent_participated=command.parent_participated,
-        determined_on=command.determined_on, rationale=command.rationale,
+        determined_on=determined_on, rationale=command.rationale,
         section_504_referral=command.section_504_referral,
-        within_timeline=command.determined_on <= opened.due_on)
+        within_timeline=determined_on <= opened.due_on, occurred_on=determined_on,
+        late_entry_reason=late_entry_reason)
     if not command.section_504_referral:
         return [determined]
     return [determined, Section504ReferralMade(
         student_id=opened.student_id, evaluation_id=opened.evaluation_id,
-        school_id=opened.school_id, referred_on=command.determined_on,
-        categories=command.categories)]
+        school_id=opened.school_id, referred_on=determined_on,
+        categories=command.categories, occurred_on=determined_on,
+        late_entry_reason=late_entry_reason)]
 
 
 def _warn(command: WarnOfDeadline, state: Evaluation) -> list[Event]:

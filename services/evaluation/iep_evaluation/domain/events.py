@@ -1,4 +1,11 @@
-"""What happens to an evaluation, in the past tense. Every `student_id` is the district's id."""
+"""What happens to an evaluation, in the past tense. Every `student_id` is the district's id.
+
+An event recording an act in the world (the evaluation begun on the consent's receipt, an
+assessment completed, eligibility determined, a Section 504 referral) is an `Act`: it
+carries the date the act happened (`occurred_on`, the same date as its own date field) and
+`late_entry_reason` for an entry recorded long after; the envelope's `recorded_at` says when
+it was recorded. The deadline timers' events are the system's, not acts.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from iep_kernel.events import PII, Event, EventRegistry
+from iep_kernel.events import PII, Act, Event, EventRegistry
 from pydantic import BaseModel, ConfigDict
 
 registry = EventRegistry("evaluation")
@@ -86,8 +93,9 @@ class TeamMember(BaseModel):
 
 
 @registry.register
-class EvaluationOpened(Event):
-    """The parent consented, so the evaluation began and its timeline started."""
+class EvaluationOpened(Act):
+    """The parent consented, so the evaluation began and its timeline started: on the day the
+    district received the consent (`occurred_on` = `consent_received_on`)."""
 
     evaluation_id: str
     referral_id: str
@@ -102,7 +110,7 @@ class EvaluationOpened(Event):
 
 
 @registry.register
-class AssessmentCompleted(Event):
+class AssessmentCompleted(Act):
     evaluation_id: str
     assessment_number: int
     area: Area
@@ -114,7 +122,7 @@ class AssessmentCompleted(Event):
 
 
 @registry.register
-class EligibilityDetermined(Event):
+class EligibilityDetermined(Act):
     evaluation_id: str
     school_id: str
     eligible: bool
@@ -130,7 +138,7 @@ class EligibilityDetermined(Event):
 
 
 @registry.register
-class Section504ReferralMade(Event):
+class Section504ReferralMade(Act):
     """A child not eligible under IDEA was referred for a Section 504 plan (34 CFR 104.35)."""
 
     evaluation_id: str

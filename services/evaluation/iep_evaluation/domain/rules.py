@@ -24,7 +24,7 @@ from iep_kernel.calendar import overdue_from as overdue_from
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from iep_evaluation.domain.events import DayCount
+from iep_evaluation.domain.events import DayCount, EvaluationOpened
 
 # 34 CFR 300.304(b)(2): no single measure or assessment is the sole criterion; we ask for
 # completed assessments from at least two different evaluators before eligibility.
@@ -118,6 +118,15 @@ def days_until(today: date, day: date, rules: EvaluationRules) -> int:
 def evaluation_due_on(consent_received_on: date, rules: EvaluationRules) -> date:
     # 34 CFR 300.301(c)(1): 60 days (or the state's timeframe) from receiving consent.
     return add_days(consent_received_on, rules.timeline_days, rules)
+
+
+def evaluation_begins_on(opened: EvaluationOpened) -> date:
+    """The first day an assessment may be dated: the day the district received the parent's
+    consent. 34 CFR 300.300(a): no initial evaluation without informed consent, and the
+    district has the consent once it receives it, the day its 60 days start (300.301(c)(1)).
+    Every act after it is dated when it happened (never in the future), and one recorded
+    more than the district's late-entry window (IEP_LATE_ENTRY_DAYS) later carries why."""
+    return opened.consent_received_on
 
 
 def deadline_warning_on(due_on: date, rules: EvaluationRules) -> date:

@@ -10,6 +10,7 @@ or field can forget the check: the request is answered 422 naming the field.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -144,6 +145,9 @@ def _replaying(body: bytes, pending: list[Message], receive: Receive) -> Receive
             return {"type": "http.request", "body": body, "more_body": False}
         if pending:
             return pending.pop(0)
+        # Yield first, as a server's receive does while it waits for a disconnect: a caller
+        # that answers at once must not starve a streaming response listening for one.
+        await asyncio.sleep(0)
         return await receive()
 
     return replay

@@ -122,7 +122,12 @@ async def test_a_referral_to_eligibility_is_collected_verified_and_folded(isolat
     then = (await client.get("/api/audit/students/stu-100/as-of", headers=auditor,
                              params={"at": before_assessments.isoformat()})).json()
     now = (await client.get("/api/audit/students/stu-100/as-of", headers=auditor)).json()
-    (referral_then,) = then["stages"]["referral"]
+    (referral_then,) = [s for s in then["stages"]["referral"]
+                        if s["state"].get("record") != "student"]
+    (student_then,) = [s for s in then["stages"]["referral"]
+                       if s["state"].get("record") == "student"]
+    assert (student_then["state"]["school_id"], student_then["state"]["guardian_ids"]) == (
+        "sch-1", ["g-1"])
     assert referral_then["state"]["status"] == "consent_given"
     assert referral_then["state"]["student_name"] == "Maria Lopez"  # opened for the auditor
     assert referral_then["state"]["consent"]["signed_on"] == "2026-03-02"

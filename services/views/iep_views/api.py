@@ -26,6 +26,7 @@ from iep_views.responses import (
     Caseload,
     ComplianceDashboard,
     Freshness,
+    LateEntries,
     MyChildren,
     case_file_of,
     child_view,
@@ -128,17 +129,21 @@ async def compliance(
     limit: Annotated[int, Query(ge=0, le=1000, description="Students listed per list")] = 50,
 ) -> ComplianceDashboard:
     """Evaluations, meetings, annual reviews and reevaluations overdue and due soon,
-    consents unanswered, open disputes: per school and in total, each with its rule."""
+    consents unanswered, open disputes, acts recorded late: per school and in total, each
+    with its rule."""
     state = await fresh.settle(runtime)
     on, district = today(runtime), CASES.rules
     schools = schools_in_scope(who, school_id)
     counts, listed = await queries.compliance(runtime.pool, schools, on,
                                               bucket_specs(district), limit)
     services = await queries.school_services(runtime.pool, schools)
+    window = runtime.settings.late_entry_days
+    late_counts, late_rows = await queries.late_entries(runtime.pool, schools, window, limit)
     shown = schools if schools is not None else sorted(
-        {s for s, _ in counts} | {r["school_id"] for r in services})
+        {s for s, _ in counts} | {r["school_id"] for r in services} | set(late_counts))
     return dashboard_of(shown, counts, listed, on, district,
-                        "district" if schools is None else "schools", state, services)
+                        "district" if schools is None else "schools", state, services,
+                        LateEntries(window, late_counts, late_rows))
 
 
 @router.get("/students/{student_id}")
@@ -155,7 +160,8 @@ async def case_file(
         raise HTTPException(404, NO_SUCH_STUDENT)
     row, entries = found
     await access.record(who, student_id, "views/case-file")
-    return case_file_of(row, entries, today(runtime), state)
+    return case_file_of(row, entries, today(runtime), state,
+                        runtime.settings.late_entry_days)
 
 
 async def _children(runtime: ServiceRuntime, access: "AccessLog", who: Principal,

@@ -1,10 +1,13 @@
 """The views' response bodies, one per view, and how rows become them."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from iep_kernel.dates import LATE_ENTRY_DAYS
+from iep_kernel.events import SYSTEM_ACTOR
 from pydantic import BaseModel, Field
 
 from iep_views.app.i18n import Speaker
@@ -100,6 +103,30 @@ class ComplianceList(BaseModel):
     students: list[StudentLine] = Field(description="The most urgent first, up to `limit`")
 
 
+class LateEntryLine(BaseModel):
+    """An act recorded long after it happened: ids and dates, no personal data (the reason
+    is in the case file's timeline, for staff)."""
+
+    student_id: str
+    school_id: str
+    source: str
+    event_type: str
+    kind: str
+    position: int = Field(description="The event's global position in its source's log")
+    occurred_on: date = Field(description="The day the act happened (the producer's date)")
+    recorded_on: date = Field(description="The district's day it was recorded (by the "
+                                          "district clock)")
+    days_late: int = Field(description="Days from the act to its recording")
+    late_entry_reason_given: bool
+
+
+class LateEntryList(BaseModel):
+    count: int
+    rule: str
+    entries: list[LateEntryLine] = Field(description="The latest recorded first, up to "
+                                                     "`limit`")
+
+
 class SchoolCompliance(BaseModel):
     school_id: str
     evaluations_overdue: ComplianceList
@@ -118,6 +145,9 @@ class SchoolCompliance(BaseModel):
     services: ServicesSummary | None = Field(None, description="The school's services "
                                                                "minutes, students with "
                                                                "services together")
+    late_entries: LateEntryList = Field(description="Acts recorded more than the "
+                                                    "district's late-entry window after "
+                                                    "they happened")
 
 
 class ComplianceTotals(BaseModel):
@@ -134,6 +164,7 @@ class ComplianceTotals(BaseModel):
     progress_reports_overdue: int
     progress_reports_due_soon: int
     services: ServicesSummary | None = None
+    late_entries: int = 0
 
 
 class ComplianceDashboard(Freshness):
@@ -143,6 +174,8 @@ class ComplianceDashboard(Freshness):
     review_due_soon_days: int
     reevaluation_due_soon_days: int
     consent_follow_up_days: int
+    late_entry_days: int = Field(description="The district's late-entry window "
+                                             "(IEP_LATE_ENTRY_DAYS)")
     totals: ComplianceTotals
     schools: list[SchoolCompliance]
 
@@ -153,11 +186,21 @@ def _add(a: dict[str, int] | None, b: dict[str, int] | None) -> dict[str, int] |
     return {k: a[k] + b[k] for k in a}
 
 
+@dataclass(frozen=True)
+class LateEntries:
+    """The dashboard's late entries: the district's window, counts by school, rows listed."""
+
+    window: int
+    counts: dict[str, int]
+    rows: Sequence[asyncpg.Record | dict[str, Any]]
+
+
 def dashboard_of(schools: list[str], counts: dict[tuple[str, str], int],
                  listed: list[dict[str, Any]], today: date, district: ViewRules,
                  scope: str, freshness: Freshness,
-                 services: Sequence[asyncpg.Record | dict[str, Any]] = ()
-                 ) -> ComplianceDashboard:
+                 services: Sequence[asyncpg.Record | dict[str, Any]] = (),
+                 late: LateEntries | None = None) -> ComplianceDashboard:
+    late = late or LateEntries(LATE_ENTRY_DAYS, {}, [])
     lines: dict[tuple[str, str], list[StudentLine]] = {}
     for row in listed:
         lines.setdefault((row["school_id"], row["bucket"]), []).append(line_of(row, today))
@@ -170,24 +213,34 @@ def dashboard_of(schools: list[str], counts: dict[tuple[str, str], int],
     whole: dict[str, int] | None = None
     for found in minutes.values():
         whole = _add(whole, found)
-    sections = [SchoolCompliance(school_id=school, services=minutes.get(school), **{
+    sections = [SchoolCompliance(
+        school_id=school, services=minutes.get(school),
+        late_entries=LateEntryList(
+            count=late.counts.get(school, 0), rule=rules.late_entry_rule(late.window),
+            entries=[LateEntryLine(**{k: r[k] for k in LateEntryLine.model_fields})
+                     for r in late.rows if r["school_id"] == school]), **{
         bucket: ComplianceList(count=counts.get((school, bucket), 0),
                                rule=bucket_rule(bucket, district),
                                students=lines.get((school, bucket), []))
         for bucket in Bucket.ALL}) for school in schools]
-    totals = ComplianceTotals(services=whole, **{
+    totals = ComplianceTotals(services=whole, late_entries=sum(late.counts.values()), **{
         bucket: sum(n for (_, b), n in counts.items() if b == bucket)
         for bucket in Bucket.ALL})
     return ComplianceDashboard(
         today=today, scope=scope, due_soon_days=district.due_soon_days,
         review_due_soon_days=district.review_due_soon_days,
         reevaluation_due_soon_days=district.reevaluation_due_soon_days,
-        consent_follow_up_days=district.consent_follow_up_days, totals=totals,
+        consent_follow_up_days=district.consent_follow_up_days,
+        late_entry_days=late.window, totals=totals,
         schools=sections, **freshness.model_dump())
 
 
+SYSTEM_ROLE = SYSTEM_ACTOR.role  # process managers and timers: never a late entry
+
+
 class CaseEntry(BaseModel):
-    on: date
+    on: date = Field(description="The day it happened: an act's own date (occurred_on) "
+                                 "when its producer gave one")
     kind: str
     source: str
     event_type: str
@@ -197,7 +250,17 @@ class CaseEntry(BaseModel):
     guardian_id: str | None
     facts: dict[str, Any]
     personal: dict[str, Any] | None = Field(
-        description="Names and free text; null once the student's records were destroyed")
+        description="Names and free text (a late entry's late_entry_reason among them); "
+                    "null once the student's records were destroyed")
+    occurred_on: date | None = Field(None, description=(
+        "The day the act happened, as its producer dated it; null for an event that is "
+        "not an act, or an act published before acts were dated"))
+    recorded_on: date | None = Field(None, description="The district's day it was recorded "
+                                                       "(by the district clock)")
+    days_late: int | None = Field(None, description="Days from the act to its recording")
+    late_entry: bool = Field(False, description="Recorded by a person more than the "
+                                                "district's late-entry window after the act")
+    late_entry_reason_given: bool = False
 
 
 class CaseFile(Freshness):
@@ -226,7 +289,7 @@ def _guardians(student: dict[str, Any] | None, referral: dict[str, Any] | None
 
 
 def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date,
-                 freshness: Freshness) -> CaseFile:
+                 freshness: Freshness, late_entry_days: int = LATE_ENTRY_DAYS) -> CaseFile:
     referral = row["referral"]
     return CaseFile(
         student=line_of(row, today),
@@ -235,9 +298,14 @@ def case_file_of(row: asyncpg.Record, entries: list[asyncpg.Record], today: date
         referral=referral, evaluation=row["evaluation"], planning=row["planning"],
         delivery=row["delivery"], services=_services(row["services"], today),
         records_destroyed_on=row["records_destroyed_on"],
-        timeline=[CaseEntry(on=e["happened_on"], **{k: e[k] for k in (
-            "kind", "source", "event_type", "position", "recorded_at", "actor_role",
-            "guardian_id", "facts", "personal")}) for e in entries],
+        timeline=[CaseEntry(
+            on=e["happened_on"],
+            late_entry=e["days_late"] is not None and e["days_late"] > late_entry_days
+            and e["actor_role"] != SYSTEM_ROLE,
+            **{k: e[k] for k in (
+                "kind", "source", "event_type", "position", "recorded_at", "actor_role",
+                "guardian_id", "facts", "personal", "occurred_on", "recorded_on", "days_late",
+                "late_entry_reason_given")}) for e in entries],
         **freshness.model_dump())
 
 

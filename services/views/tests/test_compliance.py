@@ -8,7 +8,8 @@ from iep_views.domain.rules import Bucket
 
 from .conftest import Desk
 
-NONE: dict[str, object] = {**{bucket: 0 for bucket in Bucket.ALL}, "services": None}
+NONE: dict[str, object] = {**{bucket: 0 for bucket in Bucket.ALL}, "services": None,
+                           "late_entries": 0}
 
 
 async def evaluating(desk: Desk, student_id: str, guardian: str, school_id: str = "sch-1"

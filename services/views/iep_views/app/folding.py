@@ -38,11 +38,12 @@ class Folded:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def fold(cases: dict[str, Case], events: Sequence[PublishedEvent],
+def fold(cases: dict[str, Case], events: Sequence[PublishedEvent], district: ViewRules,
          destroyed: Container[object] | None = None) -> Folded:
     """Run `events` (in order) through the event-type table over `cases`, which it updates.
     Pure: the writing is `write`'s. `destroyed`, when given, holds the ids of the events
-    that may carry destroyed values; the others are not searched for them."""
+    that may carry destroyed values; the others are not searched for them. `district`
+    gives the days events were recorded on (its time zone)."""
     folded = Folded()
     steps: list[tuple[PublishedEvent, Entry]] = []
     for event in events:
@@ -62,7 +63,8 @@ def fold(cases: dict[str, Case], events: Sequence[PublishedEvent],
         steps.append((event, step.entry))
     folded.rows = [tables.entry_row(
         e.service, e.global_position, e.student_id, e.event_id, e.event_type,
-        e.recorded_at, e.metadata.actor.role, entry) for e, entry in steps]
+        e.recorded_at, e.metadata.actor.role, entry, district, e.occurred_at)
+        for e, entry in steps]
     return folded
 
 
@@ -83,6 +85,7 @@ async def write(conn: asyncpg.Connection, folded: Folded, district: ViewRules,
 async def apply_events(conn: asyncpg.Connection, events: Sequence[PublishedEvent],
                        district: ViewRules) -> int:
     """Apply `events` (in order) on `conn`; returns how many the table knew."""
-    folded = fold(await tables.load_cases(conn, {e.student_id for e in events}), events)
+    folded = fold(await tables.load_cases(conn, {e.student_id for e in events}), events,
+                  district)
     await write(conn, folded, district)
     return len(folded.rows)

@@ -221,7 +221,7 @@ async def fill(job: Job, partitions: Collection[int], vault: KeyVault | None
         nonlocal applied
         while (events := await ready.get()) is not None:
             for first in range(0, len(events), FOLD_CHUNK):
-                done = fold(cases, events[first:first + FOLD_CHUNK], destroyed)
+                done = fold(cases, events[first:first + FOLD_CHUNK], job.rules, destroyed)
                 guardians.update(done.guardians)
                 applied += len(done.rows)
                 await folded.put(done)

@@ -86,6 +86,28 @@ async def compliance(pool: asyncpg.Pool, schools: list[str] | None, today: date,
     return found, [dict(r) for r in listed]
 
 
+async def late_entries(pool: asyncpg.Pool, schools: list[str] | None, window: int,
+                       limit: int) -> tuple[dict[str, int], list[asyncpg.Record]]:
+    """Acts people recorded more than `window` days after they happened: how many per
+    school (the student's school now), and up to `limit` of each school, most late first.
+    An event the system appends (a process manager, a timer) is dated by the act that
+    caused it: not a late entry of its own (that act is listed if it was late)."""
+    # The first two conditions are the partial index's; the window is never below 0.
+    late = ("SELECT e.student_id, s.school_id, e.source, e.position, e.event_type, e.kind, "
+            "e.occurred_on, e.recorded_on, e.days_late, e.late_entry_reason_given, "
+            "row_number() OVER (PARTITION BY s.school_id ORDER BY e.days_late DESC, "
+            "e.recorded_at DESC, e.source, e.position) AS n "
+            "FROM case_events e JOIN case_students s USING (student_id) "
+            "WHERE e.days_late > 0 AND e.actor_role <> 'system' AND e.days_late > $1 "
+            "AND ($2::text[] IS NULL OR s.school_id = ANY($2::text[])) "
+            "AND s.school_id IS NOT NULL")
+    rows = await pool.fetch(f"SELECT * FROM ({late}) l WHERE n <= $3 "
+                            "ORDER BY school_id, n", window, schools, limit)
+    counts = await pool.fetch(f"SELECT school_id, count(*) AS n FROM ({late}) l GROUP BY 1",
+                              window, schools)
+    return {r["school_id"]: r["n"] for r in counts}, list(rows)
+
+
 async def school_services(pool: asyncpg.Pool, schools: list[str] | None
                           ) -> list[asyncpg.Record]:
     """Each school's students with services: their schedules, to count minutes."""
@@ -104,7 +126,8 @@ async def case_file(pool: asyncpg.Pool, student_id: str
         return None
     entries = await pool.fetch(
         "SELECT source, position, event_type, kind, happened_on, recorded_at, actor_role, "
-        "guardian_id, facts, personal FROM case_events WHERE student_id = $1 "
+        "guardian_id, facts, personal, occurred_on, recorded_on, days_late, "
+        "late_entry_reason_given FROM case_events WHERE student_id = $1 "
         "ORDER BY happened_on DESC, recorded_at DESC, source, position DESC", student_id)
     return row, entries
 

@@ -7,6 +7,7 @@ it answers "has the view applied this event yet?" for read-your-writes.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -21,7 +22,7 @@ from iep_views.domain.case import (
     ReferralPart,
     StudentPart,
 )
-from iep_views.domain.rules import ViewRules
+from iep_views.domain.rules import ViewRules, local_today
 
 TABLES = ("case_students", "case_deadlines", "case_guardians", "case_events")
 
@@ -93,6 +94,17 @@ CREATE TABLE IF NOT EXISTS case_events (
 );
 CREATE INDEX IF NOT EXISTS case_events_by_student
     ON case_events (student_id, happened_on DESC, recorded_at DESC);
+-- The two times of an act: the day it happened (the producer's occurred_on, null for an
+-- event that is not an act) beside the district's day it was recorded, and the days
+-- between; the dashboard's late entries are people's entries past the window (an event a
+-- process manager or timer appends is dated by the act that caused it, which is listed).
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS occurred_on date;
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS recorded_on date;
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS days_late integer;
+ALTER TABLE case_events ADD COLUMN IF NOT EXISTS late_entry_reason_given boolean
+    NOT NULL DEFAULT false;
+CREATE INDEX IF NOT EXISTS case_events_late_entries ON case_events (days_late DESC)
+    WHERE days_late > 0 AND actor_role <> 'system';
 """
 
 _CASE_COLUMNS = ("student_id, school_id, stage, deadline_kind, deadline_on, deadline_rule, "
@@ -108,10 +120,12 @@ _UPSERT_CASE = (
     "services = $13::jsonb, minutes_owed = $14, student = $15::jsonb")
 _DEADLINE_COLUMNS = ["student_id", "school_id", "kind", "due_on", "rule", "about"]
 _ENTRY_COLUMNS = ("source, position, student_id, event_id, event_type, kind, happened_on, "
-                  "recorded_at, actor_role, guardian_id, facts, personal")
+                  "recorded_at, actor_role, guardian_id, facts, personal, occurred_on, "
+                  "recorded_on, days_late, late_entry_reason_given")
 _INSERT_ENTRY = (
     f"INSERT INTO case_events ({_ENTRY_COLUMNS}) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb)")
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, "
+    "$16)")
 BULK = 50  # from this many rows on, COPY is faster than one statement per row
 
 
@@ -200,10 +214,18 @@ async def save_cases(conn: asyncpg.Connection, cases: Sequence[Case],
 
 
 def entry_row(source: str, position: int, student_id: str, event_id: Any, event_type: str,
-              recorded_at: Any, actor_role: str, entry: Entry) -> tuple[Any, ...]:
+              recorded_at: datetime, actor_role: str, entry: Entry, district: ViewRules,
+              clock_at: datetime) -> tuple[Any, ...]:
+    """`clock_at` is the envelope's `occurred_at`: the district clock's instant when the
+    event was recorded (the instant of `recorded_at` in production). Lateness is counted to
+    the district's date then, as the producers' own late-entry check counts it, so a
+    rehearsal on a moved clock shows the late entries it made."""
+    recorded_on = local_today(clock_at, district)
+    days_late = None if entry.occurred_on is None else (recorded_on - entry.occurred_on).days
     return (source, position, student_id, event_id, event_type, entry.kind, entry.on,
             recorded_at, actor_role, entry.guardian_id, _json(entry.facts),
-            _json(entry.personal or None))
+            _json(entry.personal or None), entry.occurred_on, recorded_on, days_late,
+            entry.late_entry_reason_given)
 
 
 async def add_entries(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]]) -> None:

@@ -386,7 +386,9 @@ class Entry:
 
     `facts` are not personal (ids, dates, codes); `personal` holds what is (names, free
     text) and is dropped when the student's records are destroyed. `guardian_id` is set
-    when the entry concerns one guardian only (a notice addressed to them).
+    when the entry concerns one guardian only (a notice addressed to them). An act's entry
+    is dated by the act (`occurred_on`, the producer's date), and says whether a late-entry
+    reason was given (the reason itself is personal).
     """
 
     kind: str
@@ -394,6 +396,8 @@ class Entry:
     facts: dict[str, Any] = field(default_factory=dict)
     personal: dict[str, Any] | None = None
     guardian_id: str | None = None
+    occurred_on: date | None = None
+    late_entry_reason_given: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,27 @@ arrive opened, or as "[destroyed]" once the student's records were destroyed.
 """
 
 from datetime import date, time
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class Reading(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    # The field that dates the act, where the views compute from it (a deadline, a stage):
+    # the producer's `occurred_on` (the kernel's `Act`) wins when the event carries one.
+    ACT_DATE: ClassVar[str | None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_by_the_act(cls, data: Any) -> Any:
+        if cls.ACT_DATE is None or not isinstance(data, dict):
+            return data
+        occurred_on = data.get("occurred_on")
+        if occurred_on is None:
+            return data  # not dated by its producer (an older event): its own field
+        return {**data, cls.ACT_DATE: occurred_on}
 
 
 # -- referral ---------------------------------------------------------------------------
@@ -42,6 +57,8 @@ class ConcernsRead(Reading):
 
 
 class ReferralMade(Reading):
+    ACT_DATE = "referred_on"
+
     referral_id: str
     school_id: str
     student: ReferredStudent
@@ -64,6 +81,8 @@ class ProposedAssessment(Reading):
 
 
 class ConsentRequested(Reading):
+    ACT_DATE = "requested_on"
+
     referral_id: str
     requested_on: date
     guardian_ids: tuple[str, ...]
@@ -82,6 +101,8 @@ class NoticeIssued(Reading):
 
 class ConsentDecided(Reading):
     """`ConsentGiven` and `ConsentRefused` carry the same fields."""
+
+    ACT_DATE = "received_on"
 
     referral_id: str
     guardian_id: str
@@ -161,6 +182,8 @@ class AssessmentCompleted(Reading):
 
 
 class EligibilityDetermined(Reading):
+    ACT_DATE = "determined_on"
+
     evaluation_id: str
     eligible: bool
     categories: tuple[str, ...]
@@ -261,6 +284,8 @@ class MemberExcused(Reading):
 
 
 class MeetingHeld(Reading):
+    ACT_DATE = "held_on"
+
     case_id: str
     meeting_id: str
     held_on: date

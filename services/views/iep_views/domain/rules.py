@@ -142,6 +142,14 @@ def iep_meeting_due(determined_on: date, rules: ViewRules) -> Deadline:
                     MEETING_RULE.format(days=rules.iep_meeting_days))
 
 
+def late_entry_rule(late_entry_days: int) -> str:
+    """The dashboard's late entries: acts recorded past the district's window
+    (`IEP_LATE_ENTRY_DAYS`, the kernel's setting, the one the producers refuse by)."""
+    return (f"recorded more than {late_entry_days} days after the act: an entry this late "
+            "needs a late_entry_reason, and a record kept long after the fact is a risk to "
+            "its accuracy")
+
+
 def local_today(moment: datetime, rules: ViewRules) -> date:
     """The district's date at `moment` (from the service clock)."""
     return moment.astimezone(ZoneInfo(rules.timezone)).date()

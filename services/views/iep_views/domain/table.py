@@ -8,7 +8,7 @@ source to `SOURCES`; nothing else changes.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from iep_kernel.events import DESTROYED
@@ -28,6 +28,18 @@ class Seen:
     recorded_at: datetime
     actor_role: str
     data: dict[str, Any]
+
+    @property
+    def occurred_on(self) -> date | None:
+        """The day the act happened, as its producer dated it (the kernel's `Act`); None
+        for an event that is not an act, or an act published before acts were dated."""
+        value = self.data.get("occurred_on")
+        if not isinstance(value, str):
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
 
 
 class EventTable:
@@ -75,12 +87,28 @@ class EventTable:
         fn = self._functions.get((seen.source, seen.event_type))
         if fn is None:
             return None
-        step = fn(case, seen)
+        step = dated(fn(case, seen), seen)
         personal = step.entry.personal
         if personal and may_hold_destroyed and _has_destroyed(personal):
             # Keys destroyed: keep nothing personal, exactly as the purge leaves it.
             step = Step(step.case, replace(step.entry, personal=None), step.forget_personal)
         return step
+
+
+def dated(step: Step, seen: Seen) -> Step:
+    """The entry of an act dated by the producer's `occurred_on` (the day it happened, which
+    the timeline shows beside the instant it was recorded), its late-entry reason kept with
+    the entry's personal data (free text, staff only)."""
+    occurred_on = seen.occurred_on
+    if occurred_on is None:
+        return step
+    reason = seen.data.get("late_entry_reason")
+    personal = step.entry.personal
+    if isinstance(reason, str) and reason:
+        personal = {**(personal or {}), "late_entry_reason": reason}
+    return replace(step, entry=replace(step.entry, on=occurred_on, occurred_on=occurred_on,
+                                       late_entry_reason_given=reason is not None,
+                                       personal=personal))
 
 
 def _has_destroyed(tree: Any) -> bool:

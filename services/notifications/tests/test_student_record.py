@@ -248,3 +248,40 @@ async def test_choosing_delivery_answers_one_404_for_every_record_out_of_reach(
     assert all(body == bodies[0] for body in bodies), bodies
     assert ANA not in answers[0].text and STUDENT not in answers[0].text
     assert (await scene.delivery(ANA, scene.staff("sch-1"))).status_code == 200
+
+
+async def test_a_removed_guardian_reads_none_of_the_notices_sent_before_and_none_is_mailed(
+        scene: Scene) -> None:
+    await scene.registered(_guardian(ANA), _guardian(LUIS))
+    await scene.applied(await scene.refer("r-1", "sch-1", LUIS))
+    await scene.sent(_address(LUIS), 1)
+    luis = scene.parent(LUIS)
+    (earlier,) = (await scene.client.get(NOTICES, headers=luis)).json()
+    await scene.pool.execute("UPDATE notices SET status = 'to_mail' WHERE notice_id = $1",
+                             earlier["notice_id"])  # as if Luis had chosen paper
+    removed = await scene.record(GuardianRemoved(
+        student_id=STUDENT, school_id="sch-1", guardian_id=LUIS, removed_on=date(2026, 3, 2),
+        reason="parental rights ended"))
+    await scene.applied(removed)
+    assert (await scene.client.get(NOTICES, headers=luis)).json() == []
+    one = await scene.client.get(f"{NOTICES}/{earlier['notice_id']}", headers=luis)
+    assert one.status_code == 404
+    mailings = await scene.client.get("/api/notifications/mailings", headers={
+        **scene.staff("sch-1"), "X-Access-Purpose": "mailing notices"})
+    assert earlier["notice_id"] not in {m["notice_id"] for m in mailings.json()}
+
+
+async def test_a_school_change_takes_the_childs_notices_to_the_new_schools_staff(
+        scene: Scene) -> None:
+    await scene.registered(_guardian(ANA))
+    await scene.applied(await scene.refer("r-1", "sch-1", ANA))
+    moved = await scene.record(StudentSchoolChanged(
+        student_id=STUDENT, school_id="sch-2", previous_school_id="sch-1",
+        changed_on=date(2026, 3, 2), reason="family moved"))
+    await scene.applied(moved)
+    why = {"X-Access-Purpose": "checking notice was given"}
+    old = await scene.client.get(NOTICES, params={"student_id": STUDENT},
+                                 headers={**scene.staff("sch-1"), **why})
+    new = await scene.client.get(NOTICES, params={"student_id": STUDENT},
+                                 headers={**scene.staff("sch-2"), **why})
+    assert old.json() == [] and len(new.json()) >= 1

@@ -47,16 +47,27 @@ def line(row: asyncpg.Record) -> NoticeLine:
     return NoticeLine(**dict(row), legally_required=bool(kind and kind.legally_required))
 
 
+# Reach follows the student record as it stands: the school the student attends now (the
+# notice's own school for a student the record never named) and the guardians recorded now,
+# so a guardian the district removed reads none of the child's notices, earlier ones
+# included, and a move takes the notices to the new school's staff.
+CURRENT_SCHOOL = ("coalesce((SELECT st.school_id FROM students st "
+                  "WHERE st.student_id = notices.student_id), notices.school_id)")
+STILL_GUARDIAN = ("EXISTS (SELECT 1 FROM guardians g WHERE g.student_id = notices.student_id "
+                  "AND g.guardian_id = notices.recipient_id)")
+
+
 def _visible(principal: Principal, args: list[object]) -> str:
     """The SQL condition for what `principal` may see (its parameters appended to args)."""
     if principal.district_wide:
         return "true"
     args.append(principal.subject)
-    own = f"recipient_id = ${len(args)}"
     if principal.role == "parent":
-        return f"recipient_id = ${len(args)} AND recipient_role = 'guardian'"
+        return (f"recipient_id = ${len(args)} AND recipient_role = 'guardian' AND "
+                f"{STILL_GUARDIAN}")
+    own = f"(recipient_id = ${len(args)} AND recipient_role <> 'guardian')"
     args.append(list(principal.schools))
-    return f"({own} OR school_id = ANY(${len(args)}))"
+    return f"({own} OR {CURRENT_SCHOOL} = ANY(${len(args)}))"
 
 
 async def notices(pool: asyncpg.Pool, principal: Principal, student_id: str | None,
@@ -85,10 +96,12 @@ async def notice(pool: asyncpg.Pool, principal: Principal, notice_id: str
 async def to_mail(pool: asyncpg.Pool, principal: Principal, school_id: str | None
                   ) -> list[NoticeLine]:
     args: list[object] = []
-    where = ["status = 'to_mail'", _visible(principal, args)]
+    # A letter to someone the district no longer records as a guardian is not mailed.
+    where = ["status = 'to_mail'", f"(recipient_role <> 'guardian' OR {STILL_GUARDIAN})",
+             _visible(principal, args)]
     if school_id is not None:
         args.append(school_id)
-        where.append(f"school_id = ${len(args)}")
+        where.append(f"{CURRENT_SCHOOL} = ${len(args)}")
     rows = await pool.fetch(f"SELECT {COLUMNS} FROM notices WHERE {' AND '.join(where)} "
                             "ORDER BY queued_at, notice_id", *args)
     return [line(r) for r in rows]

@@ -126,8 +126,8 @@ async def test_a_referral_goes_through_consent_and_evaluation_to_eligibility(iso
         assert [e.event_id for e in published] == [e.event_id for e in logged], runtime.name
         topics[runtime.name] = [e for e in published if e.event_type != "RecordAccessed"]
     assert [e.event_type for e in topics["referral"]] == [
-        "StudentRegistered", "ReferralMade", "ProceduralSafeguardsNoticeGiven", "EvaluationConsentRequested",
-        "PriorWrittenNoticeIssued", "ConsentGiven"]
+        "StudentRegistered", "ReferralMade", "ProceduralSafeguardsNoticeGiven",
+        "EvaluationConsentRequested", "PriorWrittenNoticeIssued", "ConsentGiven"]
     assert [e.event_type for e in topics["evaluation"]] == [
         "EvaluationOpened", "AssessmentCompleted", "AssessmentCompleted",
         "EligibilityDetermined"]

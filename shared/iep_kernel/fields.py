@@ -6,7 +6,10 @@ queries (`IdQuery`, `OptionalIdQuery`). An id is compared byte for byte, so two 
 look alike must not both be possible: no whitespace, no control, format (zero-width,
 bidirectional overrides, byte-order mark), private-use, surrogate or unassigned
 characters, and only the composed Unicode form (NFC). An id in another form is refused,
-not rewritten, so that what the sender stored is what they sent.
+not rewritten, so that what the sender stored is what they sent. And only ASCII: a
+Cyrillic capital O (U+041E) or a fullwidth D (U+FF24) looks like the Latin letter in every list and letter, so an
+id like another student's could otherwise be made (district, school and roster ids and the
+subjects of the district's sign-in are ASCII in practice).
 """
 
 import unicodedata
@@ -17,8 +20,8 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 ID_MAX_LENGTH = 200
-ID_DESCRIPTION = ("An identifier: printable characters without spaces, control or "
-                  f"invisible characters, in Unicode NFC, at most {ID_MAX_LENGTH} long")
+ID_DESCRIPTION = ("An identifier: printable ASCII letters, digits and punctuation, without "
+                  f"spaces, at most {ID_MAX_LENGTH} long")
 
 _SPACES = frozenset({"Zs", "Zl", "Zp"})
 _INVISIBLE = frozenset({"Cc", "Cf"})
@@ -41,6 +44,11 @@ def identifier(value: str) -> str:
         raise PydanticCustomError(
             "id_not_nfc", "an identifier must be sent in Unicode normal form C (composed "
                           "characters); this one is decomposed")
+    if not value.isascii():
+        raise PydanticCustomError(
+            "id_not_ascii", "an identifier is written in ASCII letters, digits and "
+                            "punctuation: a letter of another script could pass for a letter "
+                            "of another student's id")
     return value
 
 

@@ -97,8 +97,11 @@ async def test_an_id_says_what_is_wrong_with_it(system):
     assert "private-use" in await message("s\ue0001")
     assert "normal form C" in await message("Jose\u0301")  # é decomposed
     assert "at most 200" in await message("s" * 201)
+    # A Cyrillic O, a fullwidth D, an accented letter: each could pass for another id.
+    for look_alike in ("D-1\u041e\u041e3", "\uff24-1003", "Jos\u00e9-42"):
+        assert "ASCII" in await message(look_alike)
     accepted = await system.client.post(
-        "/api/sample/counters", json={"student_id": "Jos\u00e9-42", "label": "l"},
+        "/api/sample/counters", json={"student_id": "D-1003_a.b:c@d/e+f", "label": "l"},
         headers=system.auth("case_manager"))
     assert accepted.status_code == 201
 

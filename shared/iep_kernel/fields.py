@@ -7,9 +7,9 @@ look alike must not both be possible: no whitespace, no control, format (zero-wi
 bidirectional overrides, byte-order mark), private-use, surrogate or unassigned
 characters, and only the composed Unicode form (NFC). An id in another form is refused,
 not rewritten, so that what the sender stored is what they sent. And only ASCII: a
-Cyrillic capital O (U+041E) or a fullwidth D (U+FF24) looks like the Latin letter in every list and letter, so an
-id like another student's could otherwise be made (district, school and roster ids and the
-subjects of the district's sign-in are ASCII in practice).
+Cyrillic capital O (U+041E) or a fullwidth D (U+FF24) looks like the Latin letter in every
+list and letter, so an id like another student's could otherwise be made (district, school
+and roster ids and the subjects of the district's sign-in are ASCII in practice).
 """
 
 import unicodedata

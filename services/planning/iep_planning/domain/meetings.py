@@ -239,12 +239,13 @@ def _team_problems(meeting: Meeting, present: set[TeamRole], attempts_needed: in
 def hold_meeting(command: HoldMeeting, state: Case) -> list[Event]:
     opened = state.case
     meeting = _open_meeting(state, command.meeting_id, "it is held once.")
-    # 300.322(a)-(b): the parents were given notice of the day it is scheduled for, so a
-    # meeting is held on that day or, when it ran late or resumed, after it; a meeting held
-    # earlier is rescheduled first, so that the notice names the day it was held.
+    # 300.322(a)-(b): the parents are given notice of the meeting before it, so it is held
+    # no earlier than the day it was scheduled (the notice's day). The record keeps the day
+    # it really was held, even before the day the notice named (moved up by agreement), as
+    # the held meeting's own date beside the scheduled one.
     held_on = command.dated.check(
-        "the meeting", not_before=meeting.meeting_on,
-        after="the day it is scheduled for (reschedule it if it was held earlier)")
+        "the meeting", not_before=meeting.scheduled.scheduled_on,
+        after="the day it was scheduled and the parents given notice")
     present = {role for member in command.attendees for role in member.roles}
     problems = _team_problems(meeting, present, command.rules.contact_attempts)
     if problems:

@@ -572,3 +572,9 @@ def test_any_sequence_of_commands_keeps_the_consent_rules(commands):
         if kind in (ConsentGiven, ConsentRefused):
             assert EvaluationConsentRequested in kinds[:i]
 
+
+
+def test_nothing_about_a_childs_guardians_happens_before_the_child_was_born():
+    with pytest.raises(IllegalTransition, match="before the student's birth on May 14, 2017"):
+        record_events(AddGuardian("stu-100", FATHER, "court order", Dated(
+            date(1, 1, 1), TODAY, "found in the archive")))

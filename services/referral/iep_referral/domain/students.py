@@ -12,7 +12,7 @@ order, the adoption or the move, checked not to be in the future, and the distri
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import assert_never
+from typing import Any, assert_never
 
 from iep_kernel.dates import Dated
 from iep_kernel.decider import Decider, IllegalTransition, NotFound
@@ -113,11 +113,17 @@ def decide(command: StudentCommand, state: Students) -> list[Event]:
     assert_never(command)
 
 
+def since_birth(record: StudentRecord) -> dict[str, Any]:
+    """Nothing about a child's guardians or school happens before the child is born."""
+    born = record.student.date_of_birth
+    return {"not_before": born, "after": "the student's birth"} if isinstance(born, date) else {}
+
+
 def add_guardian(command: AddGuardian, record: StudentRecord) -> list[Event]:
     if record.guardian(command.guardian.guardian_id) is not None:
         raise IllegalTransition(f"{command.guardian.guardian_id} is already a recorded "
                                 "guardian of this student.")
-    added_on = command.dated.check("the new guardian's addition")
+    added_on = command.dated.check("the new guardian's addition", **since_birth(record))
     return [GuardianAdded(student_id=command.student_id, school_id=record.school_id,
                           guardian=command.guardian, added_on=added_on,
                           reason=command.reason, occurred_on=added_on,
@@ -134,7 +140,7 @@ def remove_guardian(command: RemoveGuardian, record: StudentRecord) -> list[Even
         raise IllegalTransition("This is the student's only recorded guardian; record the "
                                 "new parent, guardian or surrogate parent first, then remove "
                                 "this one.")
-    removed_on = command.dated.check("the guardian's removal")
+    removed_on = command.dated.check("the guardian's removal", **since_birth(record))
     return [GuardianRemoved(student_id=command.student_id, school_id=record.school_id,
                             guardian_id=command.guardian_id, removed_on=removed_on,
                             reason=command.reason, occurred_on=removed_on,
@@ -144,7 +150,7 @@ def remove_guardian(command: RemoveGuardian, record: StudentRecord) -> list[Even
 def change_school(command: ChangeSchool, record: StudentRecord) -> list[Event]:
     if command.school_id == record.school_id:
         raise IllegalTransition(f"The student already attends {record.school_id}.")
-    changed_on = command.dated.check("the move to another school")
+    changed_on = command.dated.check("the move to another school", **since_birth(record))
     return [StudentSchoolChanged(student_id=command.student_id, school_id=command.school_id,
                                  previous_school_id=record.school_id, changed_on=changed_on,
                                  reason=command.reason, occurred_on=changed_on,

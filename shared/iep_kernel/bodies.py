@@ -15,6 +15,8 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from iep_kernel.edge import problem
+
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -49,10 +51,10 @@ class Utf8Bodies:
                                  if name == b"content-type"), "")
             charset = declared_charset(content_type) if content_type else None
             if charset is not None and charset not in _UTF8:
-                response = JSONResponse(
-                    {"detail": f"This API reads JSON bodies in UTF-8 only; the body was sent "
-                               f"as {charset[:40]!r}. Send it encoded as UTF-8 (charset=utf-8 "
-                               "or no charset)."}, status_code=415)
+                response = JSONResponse(problem(
+                    f"This API reads JSON bodies in UTF-8 only; the body was sent as "
+                    f"{charset[:40]!r}. Send it encoded as UTF-8 (charset=utf-8 or no "
+                    "charset)."), status_code=415)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

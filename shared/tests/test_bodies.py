@@ -33,6 +33,7 @@ async def test_a_body_in_another_charset_is_415_not_read_as_utf8(system):
                           "application/json; charset=utf-16")
     assert response.status_code == 415, response.text
     assert "UTF-8" in response.json()["detail"]
+    assert response.json()["correlation_id"] == response.headers["X-Correlation-ID"]
     assert await system.runtime("sample").store.read_all(0) == []
 
 

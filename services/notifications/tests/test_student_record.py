@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -89,7 +90,15 @@ class Scene:
 
     async def applied(self, position: int) -> None:
         """Wait until the worker has applied the referral event at `position`."""
-        (event,) = await self.store.read_all(position - 1, 1)
+        found: list[Any] = []
+
+        async def readable() -> bool:
+            # The gap-free reader shows a position once no older transaction is still open.
+            found[:] = await self.store.read_all(position - 1, 1)
+            return bool(found)
+
+        await eventually(readable, what=f"referral position {position} readable")
+        (event,) = found
 
         async def done() -> bool:
             return bool(await self.pool.fetchval(
